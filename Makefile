@@ -1,0 +1,48 @@
+# The front door: `make run` (branch POS with demo data) and `make test` (every test).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+PORT ?= 5000
+POS_SITE ?= CAFE03
+export POS_SITE
+
+.PHONY: run test venv system lint format bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+system:
+	bash scripts/ensure-system.sh
+
+run: venv
+	$(BIN)/pos init
+	$(BIN)/pos demo
+	@echo ""
+	@echo "  꿈이든 POS  ->  http://localhost:$(PORT)/  (태블릿에서는 http://<이 컴퓨터의 IP>:$(PORT)/)"
+	@echo "  매장: $(POS_SITE)   데모 로그인 (예시 계정):"
+	@echo "    김하늘 (cashier3)  PIN 1234      이바다 (cashier3b)  PIN 5678"
+	@echo "    manager / manager1234            admin / admin1234"
+	@echo ""
+	$(BIN)/pos serve --host 0.0.0.0 --port $(PORT)
+
+test: venv system
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest -q -p no:cacheprovider
+
+lint: venv
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+format: venv
+	$(BIN)/ruff format . && $(BIN)/ruff check --fix .
+
+bench: venv
+	$(BIN)/python bench/checkout.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info test-artifacts

@@ -1,0 +1,206 @@
+"""Catalog and stock tables. On-hand is kept beside the append-only ledger in one transaction."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Column,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from pos.db import db, new_id, utcnow
+
+from .vendors import TAX_TYPES, format_brn
+
+SITE_KINDS = ("cafe", "fair", "warehouse")
+PRODUCT_TAX = ("taxable", "exempt")
+TAX_LABELS = {"taxable": "과세", "exempt": "면세"}
+MOVE_REASONS = (
+    "receive",
+    "sale",
+    "refund",
+    "transfer_out",
+    "transfer_in",
+    "adjust",
+    "count",
+    "waste",
+    "consign_in",
+    "consign_return",
+)
+
+
+class Vendor(db.Model):
+    __tablename__ = "vendors"
+    __table_args__ = (CheckConstraint("length(brn) = 10", name="brn_digits"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: 상호
+    name: Mapped[str] = mapped_column(String(120))
+    #: 대표자
+    owner: Mapped[str] = mapped_column(String(60))
+    #: 사업자등록번호, ten digits without dashes, check digit verified on the way in
+    brn: Mapped[str] = mapped_column(String(10), unique=True)
+    address: Mapped[str] = mapped_column(String(200), default="")
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    #: one of TAX_TYPES
+    tax_type: Mapped[str] = mapped_column(String(20), default="general")
+    #: demo data: the number is an example, not a real registration
+    is_example: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    @property
+    def brn_display(self) -> str:
+        return format_brn(self.brn)
+
+    @property
+    def tax_type_label(self) -> str:
+        return TAX_TYPES.get(self.tax_type, self.tax_type)
+
+
+class Site(db.Model):
+    """A branch café, a fair, or a store room: where sales happen and stock lives."""
+
+    __tablename__ = "sites"
+    __table_args__ = (CheckConstraint("kind in ('cafe','fair','warehouse')", name="kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    kind: Mapped[str] = mapped_column(String(16), default="cafe")
+    #: the operator and, at cafés, the legal seller on every receipt
+    vendor_id: Mapped[int] = mapped_column(ForeignKey("vendors.id"))
+    address: Mapped[str] = mapped_column(String(200), default="")
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    #: sell past zero (made-to-order shops that count later)
+    allow_negative_stock: Mapped[bool] = mapped_column(Boolean, default=False)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    vendor: Mapped[Vendor] = relationship()
+
+
+class Category(db.Model):
+    __tablename__ = "categories"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(60), unique=True)
+    sort: Mapped[int] = mapped_column(Integer, default=0)
+
+
+product_option_groups = Table(
+    "product_option_groups",
+    db.metadata,
+    Column("product_id", ForeignKey("products.id", ondelete="CASCADE"), primary_key=True),
+    Column("group_id", ForeignKey("option_groups.id", ondelete="CASCADE"), primary_key=True),
+    Column("sort", Integer, nullable=False, default=0),
+)
+
+
+class OptionGroup(db.Model):
+    """HOT/ICE (required, pick one), size, 샷 추가 (pick several)."""
+
+    __tablename__ = "option_groups"
+    __table_args__ = (CheckConstraint("max_select >= 1", name="max_select"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(60))
+    #: a sale must pick at least one option of a required group
+    required: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: how many picks (counting repeats, e.g. 샷 추가 ×2) one line may have in this group
+    max_select: Mapped[int] = mapped_column(Integer, default=1)
+    sort: Mapped[int] = mapped_column(Integer, default=0)
+
+    options: Mapped[list[Option]] = relationship(
+        back_populates="group", order_by="Option.sort, Option.id"
+    )
+
+
+class Option(db.Model):
+    __tablename__ = "options"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("option_groups.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(60))
+    #: won added to the unit price (may be negative, e.g. a smaller size)
+    price_delta: Mapped[int] = mapped_column(BigInteger, default=0)
+    sort: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    group: Mapped[OptionGroup] = relationship(back_populates="options")
+
+
+class Product(db.Model):
+    __tablename__ = "products"
+    __table_args__ = (
+        CheckConstraint("price >= 0", name="price_nonneg"),
+        CheckConstraint("tax in ('taxable','exempt')", name="tax"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sku: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"))
+    #: VAT-inclusive price in won
+    price: Mapped[int] = mapped_column(BigInteger)
+    #: 과세 (taxable) or 면세 (exempt)
+    tax: Mapped[str] = mapped_column(String(10), default="taxable")
+    #: the 자활기업/센터 that makes or brings it; the seller of record at a fair
+    vendor_id: Mapped[int] = mapped_column(ForeignKey("vendors.id"))
+    barcode: Mapped[str | None] = mapped_column(String(40), unique=True)
+    #: services and made-to-order drinks need no stock
+    track_stock: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: marked sold out by hand (e.g. out of milk), whatever the stock says
+    sold_out: Mapped[bool] = mapped_column(Boolean, default=False)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    sort: Mapped[int] = mapped_column(Integer, default=0)
+    description: Mapped[str] = mapped_column(Text, default="")
+
+    category: Mapped[Category | None] = relationship()
+    vendor: Mapped[Vendor] = relationship()
+    option_groups: Mapped[list[OptionGroup]] = relationship(
+        secondary=product_option_groups, order_by="OptionGroup.sort, OptionGroup.id"
+    )
+
+    @property
+    def tax_label(self) -> str:
+        return TAX_LABELS[self.tax]
+
+
+class StockLevel(db.Model):
+    """On-hand per site and product; always equals the sum of that pair's ledger moves."""
+
+    __tablename__ = "stock_levels"
+
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), primary_key=True)
+    on_hand: Mapped[int] = mapped_column(BigInteger, default=0)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class StockMove(db.Model):
+    """Append-only ledger row. Never updated or deleted; corrections are new moves."""
+
+    __tablename__ = "stock_moves"
+    __table_args__ = (CheckConstraint("qty <> 0", name="qty_nonzero"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), index=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
+    #: signed: negative leaves the site
+    qty: Mapped[int] = mapped_column(BigInteger)
+    #: one of MOVE_REASONS
+    reason: Mapped[str] = mapped_column(String(20))
+    #: what caused it, e.g. "sale:<uuid>"
+    ref: Mapped[str] = mapped_column(String(80), default="")
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    note: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)

@@ -1,0 +1,88 @@
+"""Log-in rules: hashed secrets, five wrong tries lock the user for a few minutes."""
+
+from __future__ import annotations
+
+import functools
+from datetime import timedelta
+
+from flask import current_app, request
+from flask_login import current_user
+from sqlalchemy import select
+
+from pos.api import ApiError
+from pos.db import db, utcnow
+
+from .models import User
+
+
+class LoginFailed(Exception):
+    def __init__(self, code: str, message: str, status: int = 401):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.status = status
+
+
+def authenticate(username: str, *, pin: str | None = None, password: str | None = None) -> User:
+    """Return the user or raise LoginFailed; counts failures (flushes, the caller commits)."""
+    user = db.session.execute(select(User).where(User.username == username)).scalar_one_or_none()
+    if user is None or not user.active:
+        raise LoginFailed("bad_credentials", "사용자 이름 또는 비밀번호가 맞지 않습니다")
+    now = utcnow()
+    if user.locked_until and user.locked_until > now:
+        minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
+        raise LoginFailed(
+            "locked", f"로그인 시도가 너무 많아 잠겼습니다. {minutes}분 뒤에 다시 시도하세요", 423
+        )
+    if pin is not None:
+        ok = user.check_pin(pin)
+        wrong = "PIN이 맞지 않습니다"
+    elif password is not None:
+        ok = user.check_password(password)
+        wrong = "사용자 이름 또는 비밀번호가 맞지 않습니다"
+    else:
+        raise LoginFailed("bad_credentials", "PIN 또는 비밀번호를 입력하세요", 400)
+    if not ok:
+        user.failed_logins += 1
+        max_attempts = current_app.config["LOGIN_MAX_ATTEMPTS"]
+        if user.failed_logins >= max_attempts:
+            user.failed_logins = 0
+            user.locked_until = now + timedelta(minutes=current_app.config["LOGIN_LOCK_MINUTES"])
+            db.session.flush()
+            raise LoginFailed(
+                "locked",
+                f"{max_attempts}번 틀려서 잠겼습니다. "
+                f"{current_app.config['LOGIN_LOCK_MINUTES']}분 뒤에 다시 시도하세요",
+                423,
+            )
+        db.session.flush()
+        left = max_attempts - user.failed_logins
+        raise LoginFailed("bad_credentials", f"{wrong} (남은 시도 {left}번)")
+    user.failed_logins = 0
+    user.locked_until = None
+    db.session.flush()
+    return user
+
+
+def roles_required(*roles: str):
+    """Check the role on every request; JSON callers get a JSON error, pages a redirect."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            if not current_user.is_authenticated:
+                if request.path.startswith("/api/"):
+                    raise ApiError(401, "login_required", "로그인이 필요합니다")
+                from flask import redirect, url_for
+
+                return redirect(url_for("auth.login", next=request.path))
+            if roles and current_user.role not in roles:
+                raise ApiError(403, "forbidden", "이 작업을 할 권한이 없습니다")
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+login_required = roles_required()

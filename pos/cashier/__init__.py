@@ -1,0 +1,1 @@
+"""The cashier's touch screen (a page over the checkout API)."""

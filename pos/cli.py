@@ -1,0 +1,214 @@
+"""The ``pos`` command (DESIGN §5): the Flask CLI of this app plus our own commands."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+from sqlalchemy import select
+
+from inventory.models import SITE_KINDS, Site, Vendor
+from inventory.vendors import InvalidBrn, normalize_brn
+
+from .auth.models import ROLES, User
+from .db import db
+
+
+def _create_app():
+    from . import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=True)
+def main() -> None:
+    """꿈이든 POS"""
+
+
+def fail(message: str) -> None:
+    click.echo(f"오류: {message}", err=True)
+    sys.exit(1)
+
+
+@click.command("init")
+@with_appcontext
+def init_cmd() -> None:
+    """Create or migrate the database (idempotent)."""
+    from flask_migrate import upgrade
+
+    upgrade()
+    click.echo("데이터베이스 준비 완료: " + current_app.config["SQLALCHEMY_DATABASE_URI"])
+
+
+@click.command("demo")
+@with_appcontext
+def demo_cmd() -> None:
+    """Load the demo data from the newsletters (idempotent)."""
+    from .demo import load_demo
+
+    summary = load_demo()
+    db.session.commit()
+    click.echo(summary)
+
+
+site_group = click.Group("site", help="Sites: branches, fairs, store rooms.")
+
+
+@site_group.command("add")
+@click.argument("code")
+@click.option("--name", required=True)
+@click.option("--kind", type=click.Choice(SITE_KINDS), default="cafe")
+@click.option("--vendor", "vendor_brn", required=True, help="사업자등록번호 of the operator")
+@click.option("--address", default="")
+@with_appcontext
+def site_add(code: str, name: str, kind: str, vendor_brn: str, address: str) -> None:
+    """Create a site run by the vendor with that 사업자등록번호."""
+    try:
+        brn = normalize_brn(vendor_brn)
+    except InvalidBrn as exc:
+        fail(str(exc))
+    vendor = db.session.execute(select(Vendor).where(Vendor.brn == brn)).scalar_one_or_none()
+    if vendor is None:
+        fail(
+            f"사업자등록번호 {vendor_brn}인 공급자가 없습니다. "
+            "먼저 pos import vendors 로 등록하세요"
+        )
+    if db.session.execute(select(Site).where(Site.code == code)).scalar_one_or_none():
+        fail(f"매장 코드 {code}는 이미 있습니다")
+    db.session.add(Site(code=code, name=name, kind=kind, vendor_id=vendor.id, address=address))
+    db.session.commit()
+    click.echo(f"매장 추가: {code} {name} ({kind}) 운영 {vendor.name}")
+
+
+user_group = click.Group("user", help="Users and their roles.")
+
+
+@user_group.command("add")
+@click.argument("name")
+@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--site", "site_code", default=None)
+@click.option("--pin", default=None, help="4-6 digits, for the cashier keypad")
+@click.option("--password", default=None)
+@click.option("--display-name", default=None)
+@with_appcontext
+def user_add(name, role, site_code, pin, password, display_name) -> None:
+    """Create a user with a PIN and/or a password (both stored hashed)."""
+    if pin is None and password is None:
+        fail("--pin 또는 --password 중 하나는 필요합니다")
+    if pin is not None and not (pin.isdigit() and 4 <= len(pin) <= 6):
+        fail("PIN은 숫자 4~6자리여야 합니다")
+    if password is not None and len(password) < 8:
+        fail("비밀번호는 8자 이상이어야 합니다")
+    if db.session.execute(select(User).where(User.username == name)).scalar_one_or_none():
+        fail(f"사용자 {name}은(는) 이미 있습니다")
+    site_id = None
+    if site_code:
+        site = db.session.execute(select(Site).where(Site.code == site_code)).scalar_one_or_none()
+        if site is None:
+            fail(f"매장 {site_code}이(가) 없습니다")
+        site_id = site.id
+    user = User(username=name, display_name=display_name or name, role=role, site_id=site_id)
+    if pin:
+        user.set_pin(pin)
+    if password:
+        user.set_password(password)
+    db.session.add(user)
+    db.session.commit()
+    click.echo(f"사용자 추가: {name} ({role})")
+
+
+import_group = click.Group("import", help="Import vendors or products from CSV or XLSX.")
+
+
+def _run_import(kind: str, path: str) -> None:
+    from inventory.imports import ImportFailed, import_file
+
+    from .context import server_site
+
+    try:
+        count = import_file(kind, path, stock_site=server_site())
+    except ImportFailed as exc:
+        db.session.rollback()
+        click.echo(
+            f"가져오기 실패: 아무것도 저장하지 않았습니다 ({len(exc.errors)}개 오류)", err=True
+        )
+        for err in exc.errors:
+            click.echo(f"  {err}", err=True)
+        sys.exit(1)
+    db.session.commit()
+    click.echo(f"{count}건을 가져왔습니다")
+
+
+@import_group.command("vendors")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@with_appcontext
+def import_vendors(path: str) -> None:
+    """Columns: name, owner, brn, address, phone, tax_type."""
+    _run_import("vendors", path)
+
+
+@import_group.command("products")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@with_appcontext
+def import_products(path: str) -> None:
+    """Columns: sku, name, category, price, tax, vendor_brn, barcode, track_stock, stock."""
+    _run_import("products", path)
+
+
+@click.command("receipt")
+@click.argument("sale_id")
+@click.option("--out", "out", type=click.Path(dir_okay=False), default=None)
+@click.option("--reprint", is_flag=True, help="print the 재출력 mark")
+@with_appcontext
+def receipt_cmd(sale_id: str, out: str | None, reprint: bool) -> None:
+    """Write the sale's ESC/POS bytes to a file or standard output."""
+    from .receipts.queue import render_sale
+    from .sales.models import Sale
+
+    sale = db.session.get(Sale, sale_id)
+    if sale is None:
+        fail(f"판매 {sale_id}을(를) 찾을 수 없습니다")
+    data = render_sale(sale, reprint=reprint)
+    if out:
+        with open(out, "wb") as fh:
+            fh.write(data)
+        click.echo(f"{len(data)} bytes -> {out}", err=True)
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+
+
+@click.command("serve")
+@click.option("--host", default="0.0.0.0")
+@click.option("--port", default=5000, type=int)
+@click.option("--threads", default=8, type=int)
+@with_appcontext
+def serve_cmd(host: str, port: int, threads: int) -> None:
+    """Production server (waitress) plus the background print worker."""
+    from waitress import serve
+
+    from .receipts.queue import PrintWorker
+
+    app = current_app._get_current_object()
+    worker = PrintWorker(app).start()
+    shown = "localhost" if host in ("0.0.0.0", "::") else host
+    click.echo(f"꿈이든 POS ({app.config['POS_ROLE']}) http://{shown}:{port}/  (Ctrl+C로 종료)")
+    try:
+        serve(app, host=host, port=port, threads=threads, ident="kkumideun-pos")
+    finally:
+        worker.stop()
+
+
+def init_app(app) -> None:
+    for command in (
+        init_cmd,
+        demo_cmd,
+        site_group,
+        user_group,
+        import_group,
+        receipt_cmd,
+        serve_cmd,
+    ):
+        app.cli.add_command(command)

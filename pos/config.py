@@ -1,0 +1,91 @@
+"""Configuration from defaults, then ``instance/config.py``, then the environment (DESIGN §5)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+#: Keys read from the environment; each wins over instance/config.py.
+ENV_KEYS = (
+    "DATABASE_URL",
+    "POS_ROLE",
+    "POS_SITE",
+    "SECRET_KEY",
+    "PRINTER_URL",
+    "PRINTER_COLUMNS",
+    "PRINTER_HANGUL",
+    "PRINTER_TIMEOUT",
+    "RECEIPT_BASE_URL",
+    "CENTRAL_URL",
+    "SYNC_TOKEN",
+)
+INT_KEYS = {"PRINTER_COLUMNS"}
+FLOAT_KEYS = {"PRINTER_TIMEOUT"}
+
+
+def defaults(instance_path: str) -> dict:
+    return {
+        "DATABASE_URL": "sqlite:///" + os.path.join(instance_path, "pos.sqlite3"),
+        "POS_ROLE": "branch",
+        "POS_SITE": None,
+        "PRINTER_URL": None,
+        "PRINTER_COLUMNS": 42,
+        "PRINTER_HANGUL": "text",
+        "PRINTER_TIMEOUT": 4.0,
+        "RECEIPT_BASE_URL": None,
+        "CENTRAL_URL": None,
+        "SYNC_TOKEN": None,
+        "LOGIN_MAX_ATTEMPTS": 5,
+        "LOGIN_LOCK_MINUTES": 5,
+        "PRINT_WORKER": False,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "WTF_CSRF_TIME_LIMIT": None,
+        "WTF_CSRF_SSL_STRICT": False,
+        "JSON_AS_ASCII": False,
+    }
+
+
+def secret_key(instance_path: str) -> str:
+    """Made once per install and kept in the instance folder, never in the repository."""
+    path = Path(instance_path) / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key)
+    return key
+
+
+def load(app, test_config: dict | None) -> None:
+    app.config.update(defaults(app.instance_path))
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        for key in ENV_KEYS:
+            if os.environ.get(key):
+                app.config[key] = os.environ[key]
+    else:
+        app.config.update(test_config)
+    for key in INT_KEYS:
+        app.config[key] = int(app.config[key])
+    for key in FLOAT_KEYS:
+        app.config[key] = float(app.config[key])
+    if app.config["POS_ROLE"] not in ("branch", "central"):
+        raise RuntimeError("POS_ROLE must be 'branch' or 'central'")
+    if app.config["PRINTER_HANGUL"] not in ("text", "image"):
+        raise RuntimeError("PRINTER_HANGUL must be 'text' or 'image'")
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = secret_key(app.instance_path)
+    url = app.config["DATABASE_URL"]
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url.removeprefix("postgres://")
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    app.config["SQLALCHEMY_DATABASE_URI"] = url
+    if url.startswith("sqlite"):
+        app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"connect_args": {"timeout": 15}})
+    else:
+        app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})

@@ -1,0 +1,63 @@
+"""The one SQLAlchemy object every domain package shares, and the SQLite settings a branch needs."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy import MetaData, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase
+
+#: Constraint names stable across SQLite and PostgreSQL so migrations can address them.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+db = SQLAlchemy(model_class=Base)
+
+
+def new_id() -> str:
+    """UUIDs are made where the thing happens, so retries and sync never duplicate it."""
+    return str(uuid.uuid4())
+
+
+def utcnow() -> datetime:
+    """Naive UTC: SQLite has no time zones, so every timestamp is stored as UTC."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _sqlite_connect(dbapi_conn, _record) -> None:
+    # Let us issue BEGIN ourselves (see _sqlite_begin) instead of pysqlite's deferred BEGIN.
+    dbapi_conn.isolation_level = None
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA busy_timeout=15000")
+    cur.close()
+
+
+def _sqlite_begin(conn) -> None:
+    # BEGIN IMMEDIATE takes the write lock up front: two tablets selling the last unit queue
+    # up instead of failing with SQLITE_BUSY when a read transaction tries to become a write.
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def init_app(app) -> None:
+    db.init_app(app)
+    with app.app_context():
+        engine: Engine = db.engine
+        if engine.dialect.name == "sqlite":
+            event.listen(engine, "connect", _sqlite_connect)
+            event.listen(engine, "begin", _sqlite_begin)

@@ -1,0 +1,45 @@
+"""The outbox: one row per change, written in the change's own transaction, pushed later by sync.
+
+Part of the shared kernel so that sales and inventory can both record events without knowing
+anything about how or when they reach the central store.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from sqlalchemy import DateTime, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .db import db, new_id, utcnow
+
+
+class OutboxEvent(db.Model):
+    __tablename__ = "outbox"
+
+    #: push order
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    #: the event's UUID; the central store applies each id once
+    id: Mapped[str] = mapped_column(String(36), unique=True, default=new_id)
+    type: Mapped[str] = mapped_column(String(40))
+    site_code: Mapped[str] = mapped_column(String(32))
+    occurred_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    payload: Mapped[str] = mapped_column(Text)
+    #: set when the central store acknowledged it
+    acked_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(String(300))
+
+
+def record_event(type_: str, site_code: str, payload: dict, event_id: str | None = None) -> str:
+    """Add an outbox row to the current transaction (flushes nothing on its own)."""
+    event = OutboxEvent(
+        id=event_id or new_id(),
+        type=type_,
+        site_code=site_code,
+        occurred_at=utcnow(),
+        payload=json.dumps(payload, ensure_ascii=False, separators=(",", ":")),
+    )
+    db.session.add(event)
+    return event.id

@@ -1,0 +1,95 @@
+"""The public e-receipt page behind its token, QR images, and the print-job list."""
+
+from __future__ import annotations
+
+import hmac
+import io
+
+import qrcode
+import qrcode.image.svg
+from flask import Blueprint, Response, abort, jsonify, render_template, request
+from flask_login import current_user
+from sqlalchemy import select
+
+from pos import money
+from pos.api import endpoint
+from pos.auth.service import login_required
+from pos.context import current_site
+from pos.db import db
+from pos.sales.models import Sale
+
+from .documents import allocated_payments, option_label, receipt_documents
+from .models import PrintJob
+
+bp = Blueprint("receipts", __name__)
+
+
+def qr_svg(text: str) -> bytes:
+    img = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=8, border=2)
+    buf = io.BytesIO()
+    img.save(buf)
+    return buf.getvalue()
+
+
+def _sale_by_token(sale_id: str) -> Sale:
+    sale = db.session.get(Sale, sale_id)
+    token = request.args.get("t", "")
+    if sale is None or not hmac.compare_digest(sale.receipt_token, token):
+        abort(404)
+    return sale
+
+
+@bp.get("/r/<sale_id>")
+def e_receipt(sale_id: str):
+    sale = _sale_by_token(sale_id)
+    return render_template(
+        "receipts/e_receipt.html",
+        sale=sale,
+        docs=receipt_documents(sale),
+        allocation=allocated_payments(sale),
+        won=money.won,
+        num=money.num,
+        option_label=option_label,
+    )
+
+
+@bp.get("/r/<sale_id>/qr.svg")
+def e_receipt_qr(sale_id: str):
+    sale = _sale_by_token(sale_id)
+    return Response(qr_svg(sale.receipt_url), mimetype="image/svg+xml")
+
+
+@endpoint("/print-jobs", summary="Receipts not printed yet or failed, newest first")
+@login_required
+def list_print_jobs():
+    site = current_site()
+    q = (
+        select(PrintJob)
+        .join(Sale, Sale.id == PrintJob.sale_id)
+        .where(Sale.site_id == site.id)
+        .order_by(PrintJob.id.desc())
+        .limit(50)
+    )
+    if request.args.get("all") != "1":
+        q = q.where(PrintJob.status != "printed")
+    jobs = db.session.scalars(q).all()
+    return jsonify(
+        {
+            "jobs": [
+                {
+                    "id": j.id,
+                    "sale_id": j.sale_id,
+                    "receipt_no": j.sale.receipt_no,
+                    "number": j.sale.number,
+                    "total": j.sale.total,
+                    "reprint": j.reprint,
+                    "status": j.status,
+                    "label": j.status_label,
+                    "attempts": j.attempts,
+                    "error": j.last_error,
+                }
+                for j in jobs
+            ],
+            "user": current_user.display_name,
+        }
+    )

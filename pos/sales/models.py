@@ -1,0 +1,193 @@
+"""Sales with line snapshots: what was sold, at what price, by which seller, at that moment."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from pos.db import db, utcnow
+
+PAYMENT_METHODS = {
+    "cash": "현금",
+    "card": "카드",
+    "transfer": "계좌이체",
+    "local_currency": "지역화폐",
+    "onnuri": "온누리상품권",
+    "zeropay": "제로페이",
+    "easypay": "간편결제",
+}
+#: tenders for which a 현금영수증 can be issued
+CASH_LIKE = ("cash", "transfer")
+CASH_RECEIPT_PURPOSES = {"income_deduction": "소득공제", "expense_proof": "지출증빙"}
+
+
+class Sale(db.Model):
+    __tablename__ = "sales"
+    __table_args__ = (
+        CheckConstraint("total >= 0", name="total_nonneg"),
+        CheckConstraint("discount >= 0 and discount <= subtotal", name="discount_range"),
+        CheckConstraint("taxable_supply + vat + exempt = total", name="vat_adds_up"),
+        UniqueConstraint("site_id", "business_day", "number", name="uq_sales_site_day_number"),
+    )
+
+    #: UUID made by the tablet, so a retried checkout finds the same sale
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    #: the day's order number at this site (주문번호)
+    number: Mapped[int] = mapped_column(Integer)
+    #: local (Asia/Seoul) calendar day the number belongs to
+    business_day: Mapped[date] = mapped_column(Date, index=True)
+    receipt_no: Mapped[str] = mapped_column(String(40), unique=True)
+    status: Mapped[str] = mapped_column(String(16), default="completed")
+    subtotal: Mapped[int] = mapped_column(BigInteger)
+    discount: Mapped[int] = mapped_column(BigInteger, default=0)
+    total: Mapped[int] = mapped_column(BigInteger)
+    #: VAT-inclusive taxable total after discounts (T in DESIGN §4)
+    taxable_total: Mapped[int] = mapped_column(BigInteger)
+    taxable_supply: Mapped[int] = mapped_column(BigInteger)
+    vat: Mapped[int] = mapped_column(BigInteger)
+    exempt: Mapped[int] = mapped_column(BigInteger)
+    change_due: Mapped[int] = mapped_column(BigInteger, default=0)
+    #: hash of the checkout body, so a different body under a used id is refused
+    request_hash: Mapped[str] = mapped_column(String(64))
+    #: unguessable token of the public e-receipt page
+    receipt_token: Mapped[str] = mapped_column(String(64))
+    receipt_url: Mapped[str] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+
+    lines: Mapped[list[SaleLine]] = relationship(
+        back_populates="sale", order_by="SaleLine.position", cascade="all, delete-orphan"
+    )
+    payments: Mapped[list[Payment]] = relationship(
+        back_populates="sale", order_by="Payment.position", cascade="all, delete-orphan"
+    )
+    receipts: Mapped[list[SaleReceipt]] = relationship(
+        back_populates="sale", order_by="SaleReceipt.position", cascade="all, delete-orphan"
+    )
+    cash_receipt: Mapped[CashReceipt | None] = relationship(
+        back_populates="sale", cascade="all, delete-orphan"
+    )
+    site = relationship("Site")
+    user = relationship("User")
+
+
+class SaleReceipt(db.Model):
+    """One per legal seller in the cart, with the seller's details copied at the time of sale."""
+
+    __tablename__ = "sale_receipts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sale_id: Mapped[str] = mapped_column(ForeignKey("sales.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    receipt_no: Mapped[str] = mapped_column(String(44))
+    vendor_id: Mapped[int] = mapped_column(ForeignKey("vendors.id"))
+    vendor_name: Mapped[str] = mapped_column(String(120))
+    vendor_owner: Mapped[str] = mapped_column(String(60))
+    vendor_brn: Mapped[str] = mapped_column(String(10))
+    vendor_address: Mapped[str] = mapped_column(String(200))
+    vendor_phone: Mapped[str] = mapped_column(String(40))
+    subtotal: Mapped[int] = mapped_column(BigInteger)
+    discount: Mapped[int] = mapped_column(BigInteger)
+    total: Mapped[int] = mapped_column(BigInteger)
+    taxable_supply: Mapped[int] = mapped_column(BigInteger)
+    vat: Mapped[int] = mapped_column(BigInteger)
+    exempt: Mapped[int] = mapped_column(BigInteger)
+
+    sale: Mapped[Sale] = relationship(back_populates="receipts")
+
+
+class SaleLine(db.Model):
+    __tablename__ = "sale_lines"
+    __table_args__ = (CheckConstraint("qty > 0", name="qty_pos"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sale_id: Mapped[str] = mapped_column(ForeignKey("sales.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    #: index into the sale's receipts (which seller this line belongs to)
+    receipt_position: Mapped[int] = mapped_column(Integer, default=0)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
+    sku: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(120))
+    #: JSON list of {"id", "group", "name", "price_delta"} as chosen
+    options_json: Mapped[str] = mapped_column(Text, default="[]")
+    #: product price plus option deltas, one unit
+    unit_price: Mapped[int] = mapped_column(BigInteger)
+    qty: Mapped[int] = mapped_column(Integer)
+    #: unit_price * qty, before the sale discount
+    amount: Mapped[int] = mapped_column(BigInteger)
+    #: this line's share of the sale discount
+    discount_share: Mapped[int] = mapped_column(BigInteger, default=0)
+    tax: Mapped[str] = mapped_column(String(10))
+    vendor_id: Mapped[int] = mapped_column(ForeignKey("vendors.id"))
+    track_stock: Mapped[bool] = mapped_column(default=False)
+
+    sale: Mapped[Sale] = relationship(back_populates="lines")
+
+
+class Payment(db.Model):
+    __tablename__ = "payments"
+    __table_args__ = (CheckConstraint("amount > 0", name="amount_pos"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sale_id: Mapped[str] = mapped_column(ForeignKey("sales.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    method: Mapped[str] = mapped_column(String(20))
+    amount: Mapped[int] = mapped_column(BigInteger)
+    #: cash handed over (받은 금액)
+    tendered: Mapped[int | None] = mapped_column(BigInteger)
+    change: Mapped[int] = mapped_column(BigInteger, default=0)
+    #: typed from the separate card terminal
+    approval_no: Mapped[str | None] = mapped_column(String(30))
+    issuer: Mapped[str | None] = mapped_column(String(30))
+    #: never the full number: first 4 and last 4 at most
+    masked_card: Mapped[str | None] = mapped_column(String(25))
+    installment: Mapped[int | None] = mapped_column(Integer)
+
+    sale: Mapped[Sale] = relationship(back_populates="payments")
+
+    @property
+    def method_label(self) -> str:
+        return PAYMENT_METHODS[self.method]
+
+
+class CashReceipt(db.Model):
+    """현금영수증 request. The identifier is stored masked; 주민등록번호 is never accepted."""
+
+    __tablename__ = "cash_receipts"
+
+    sale_id: Mapped[str] = mapped_column(
+        ForeignKey("sales.id", ondelete="CASCADE"), primary_key=True
+    )
+    purpose: Mapped[str] = mapped_column(String(20))
+    #: phone, brn or card
+    id_type: Mapped[str] = mapped_column(String(10))
+    masked_id: Mapped[str] = mapped_column(String(30))
+
+    sale: Mapped[Sale] = relationship(back_populates="cash_receipt")
+
+    @property
+    def purpose_label(self) -> str:
+        return CASH_RECEIPT_PURPOSES[self.purpose]
+
+
+class OrderCounter(db.Model):
+    """The day's order numbers per site, incremented inside the sale's transaction."""
+
+    __tablename__ = "order_counters"
+
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    last_number: Mapped[int] = mapped_column(Integer, default=0)

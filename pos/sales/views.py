@@ -1,0 +1,279 @@
+"""Checkout API (DESIGN §5): thin views over the sales and inventory services."""
+
+from __future__ import annotations
+
+import json
+
+from flask import jsonify
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from inventory.models import OptionGroup, Product, StockLevel
+from pos.api import ApiError, endpoint
+from pos.auth.service import login_required
+from pos.context import current_site, receipt_base_url
+from pos.db import db
+from pos.receipts.models import JOB_STATUS
+from pos.receipts.queue import enqueue, latest_job
+
+from .models import Sale
+from .schemas import SaleIn
+from .service import checkout, local_time, record_sale_event, request_hash
+
+
+def catalog_json(site) -> dict:
+    products = db.session.scalars(
+        select(Product)
+        .where(Product.active)
+        .options(
+            selectinload(Product.option_groups).selectinload(OptionGroup.options),
+            selectinload(Product.vendor),
+            selectinload(Product.category),
+        )
+        .order_by(Product.sort, Product.id)
+    ).all()
+    stock = dict(
+        db.session.execute(
+            select(StockLevel.product_id, StockLevel.on_hand).where(StockLevel.site_id == site.id)
+        ).all()
+    )
+    items = []
+    categories: dict[str, int] = {}
+    for p in products:
+        on_hand = stock.get(p.id, 0) if p.track_stock else None
+        out = p.sold_out or (
+            p.track_stock and not site.allow_negative_stock and (on_hand or 0) <= 0
+        )
+        cat = p.category.name if p.category else "기타"
+        categories.setdefault(cat, p.category.sort if p.category else 999)
+        items.append(
+            {
+                "id": p.id,
+                "sku": p.sku,
+                "barcode": p.barcode,
+                "name": p.name,
+                "price": p.price,
+                "tax": p.tax,
+                "category": cat,
+                "vendor": {"id": p.vendor.id, "name": p.vendor.name},
+                "track_stock": p.track_stock,
+                "on_hand": on_hand,
+                "sold_out": bool(out),
+                "option_groups": [
+                    {
+                        "id": g.id,
+                        "name": g.name,
+                        "required": g.required,
+                        "max_select": g.max_select,
+                        "options": [
+                            {"id": o.id, "name": o.name, "price_delta": o.price_delta}
+                            for o in g.options
+                            if o.active
+                        ],
+                    }
+                    for g in p.option_groups
+                ],
+            }
+        )
+    return {
+        "site": {"code": site.code, "name": site.name, "kind": site.kind},
+        "categories": [name for name, _ in sorted(categories.items(), key=lambda kv: kv[1])],
+        "products": items,
+    }
+
+
+def sale_json(sale: Sale) -> dict:
+    job = latest_job(sale.id)
+    return {
+        "id": sale.id,
+        "number": sale.number,
+        "receipt_no": sale.receipt_no,
+        "status": sale.status,
+        "site": sale.site.code,
+        "cashier": sale.user.display_name if sale.user else None,
+        "created_at": local_time(sale.created_at).isoformat(),
+        "subtotal": sale.subtotal,
+        "discount": sale.discount,
+        "total": sale.total,
+        "taxable_total": sale.taxable_total,
+        "taxable": sale.taxable_supply,
+        "vat": sale.vat,
+        "exempt": sale.exempt,
+        "change": sale.change_due,
+        "lines": [
+            {
+                "product_id": ln.product_id,
+                "sku": ln.sku,
+                "name": ln.name,
+                "options": json.loads(ln.options_json),
+                "unit_price": ln.unit_price,
+                "qty": ln.qty,
+                "amount": ln.amount,
+                "discount": ln.discount_share,
+                "tax": ln.tax,
+                "receipt": ln.receipt_position,
+            }
+            for ln in sale.lines
+        ],
+        "payments": [
+            {
+                "method": p.method,
+                "label": p.method_label,
+                "amount": p.amount,
+                "tendered": p.tendered,
+                "change": p.change,
+                "approval_no": p.approval_no,
+                "issuer": p.issuer,
+                "card_no": p.masked_card,
+                "installment": p.installment,
+            }
+            for p in sale.payments
+        ],
+        "cash_receipt": (
+            {
+                "purpose": sale.cash_receipt.purpose,
+                "label": sale.cash_receipt.purpose_label,
+                "identifier": sale.cash_receipt.masked_id,
+            }
+            if sale.cash_receipt
+            else None
+        ),
+        "receipts": [
+            {
+                "receipt_no": r.receipt_no,
+                "vendor": {
+                    "name": r.vendor_name,
+                    "owner": r.vendor_owner,
+                    "brn": r.vendor_brn,
+                },
+                "subtotal": r.subtotal,
+                "discount": r.discount,
+                "total": r.total,
+                "taxable": r.taxable_supply,
+                "vat": r.vat,
+                "exempt": r.exempt,
+            }
+            for r in sale.receipts
+        ],
+        "receipt_url": sale.receipt_url,
+        "print": {
+            "status": job.status if job else "none",
+            "label": job.status_label if job else "프린터 없음",
+            "error": job.last_error if job else None,
+        },
+    }
+
+
+def _replay(sale: Sale, payload: SaleIn):
+    if sale.request_hash != request_hash(payload):
+        raise ApiError(
+            409,
+            "id_conflict",
+            "이미 다른 내용으로 처리된 판매 번호입니다",
+            "id",
+        )
+    return jsonify(sale_json(sale)), 200
+
+
+@endpoint(
+    "/catalog",
+    summary="Products with options, on-hand and sold-out marks for the cashier's site",
+)
+@login_required
+def get_catalog():
+    return jsonify(catalog_json(current_site()))
+
+
+@endpoint(
+    "/sales",
+    "POST",
+    body=SaleIn,
+    summary="Check out a sale (idempotent by id; prices come from the server)",
+    responses={
+        201: "created",
+        200: "the same id and body again: the same sale",
+        409: "id used with another body, sold out or not enough stock",
+        422: "invalid",
+    },
+)
+@login_required
+def post_sale(payload: SaleIn):
+    sale_id = str(payload.id)
+    existing = db.session.get(Sale, sale_id)
+    if existing is not None:
+        return _replay(existing, payload)
+    site = current_site()
+    try:
+        sale = checkout(payload, site, current_user.id, receipt_base_url())
+        record_sale_event(sale, site)
+        enqueue(sale)
+        db.session.commit()
+    except IntegrityError:
+        # Another request with the same id won the race: answer like a retry.
+        db.session.rollback()
+        existing = db.session.get(Sale, sale_id)
+        if existing is None:
+            raise
+        return _replay(existing, payload)
+    except Exception:
+        db.session.rollback()
+        raise
+    return jsonify(sale_json(sale)), 201
+
+
+def _own_sale(sale_id: str) -> Sale:
+    sale = db.session.get(Sale, sale_id)
+    if sale is None:
+        raise ApiError(404, "not_found", "판매를 찾을 수 없습니다")
+    if current_user.site_id and sale.site_id != current_user.site_id:
+        raise ApiError(404, "not_found", "판매를 찾을 수 없습니다")
+    return sale
+
+
+@endpoint("/sales/<sale_id>", summary="Read a sale with its receipts and print status")
+@login_required
+def get_sale(sale_id: str):
+    return jsonify(sale_json(_own_sale(sale_id)))
+
+
+@endpoint(
+    "/sales/<sale_id>/print",
+    "POST",
+    summary="Reprint the sale's receipts (marked 재출력)",
+    responses={202: "queued", 409: "no printer configured"},
+)
+@login_required
+def print_sale(sale_id: str):
+    sale = _own_sale(sale_id)
+    job = enqueue(sale, reprint=True)
+    if job is None:
+        raise ApiError(409, "no_printer", "프린터가 설정되어 있지 않습니다 (PRINTER_URL)")
+    db.session.commit()
+    return jsonify({"job": job.id, "status": job.status, "label": JOB_STATUS[job.status]}), 202
+
+
+@endpoint("/stock", summary="On-hand per product at the user's site")
+@login_required
+def get_stock():
+    site = current_site()
+    rows = db.session.execute(
+        select(Product.id, Product.sku, Product.name, StockLevel.on_hand)
+        .join(
+            StockLevel,
+            (StockLevel.product_id == Product.id) & (StockLevel.site_id == site.id),
+            isouter=True,
+        )
+        .where(Product.track_stock, Product.active)
+        .order_by(Product.sort, Product.id)
+    ).all()
+    return jsonify(
+        {
+            "site": site.code,
+            "items": [
+                {"product_id": pid, "sku": sku, "name": name, "on_hand": on_hand or 0}
+                for pid, sku, name, on_hand in rows
+            ],
+        }
+    )

@@ -1,0 +1,218 @@
+"""Receipt fixtures and a small ESC/POS stream decoder shared by the printer tests.
+
+The decoder is exposed as a fixture (not a helper module) so it works under any pytest
+import mode without a package ``__init__``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pytest
+
+from printers import (
+    ReceiptCashReceipt,
+    ReceiptDocument,
+    ReceiptHeader,
+    ReceiptLine,
+    ReceiptPayment,
+)
+
+HEADER = ReceiptHeader(
+    name="꿈이든카페",
+    owner="김꿈이",
+    brn="123-45-67890",
+    address="서울특별시 성북구 꿈이든로 12, 1층",
+    phone="02-123-4567",
+    site_name="성북점",
+)
+
+
+def build_doc(**overrides) -> ReceiptDocument:
+    """DESIGN §4 example: 아메리카노 4,500 (과세) + 생표고버섯 10,000 (면세), paid by card."""
+    base = dict(
+        header=HEADER,
+        issued_at="2026-11-21 14:03:05",
+        receipt_no="R-20261121-0042",
+        order_no=42,
+        lines=(
+            ReceiptLine("아메리카노", 1, 4500, 4500, options=("ICE",)),
+            ReceiptLine("생표고버섯", 1, 10000, 10000, exempt=True),
+        ),
+        subtotal=14500,
+        taxable_supply=4091,
+        vat=409,
+        exempt=10000,
+        total=14500,
+        payments=(
+            ReceiptPayment(
+                "카드",
+                14500,
+                approval_no="30012345",
+                issuer="신한카드",
+                masked_card="1234-****-****-5678",
+                installment=0,
+            ),
+        ),
+        qr_url="https://pos.example.kr/r/8f14e45f-ceea-4e7a-9c1b-000000000042",
+        footer=("감사합니다", "꿈이든은 사회적기업입니다"),
+    )
+    base.update(overrides)
+    return ReceiptDocument(**base)
+
+
+@pytest.fixture(scope="session")
+def make_doc():
+    """``make_doc(**overrides)`` builds the example receipt with some fields replaced."""
+    return build_doc
+
+
+@pytest.fixture
+def doc() -> ReceiptDocument:
+    return build_doc()
+
+
+@pytest.fixture
+def busy_doc() -> ReceiptDocument:
+    """Long names, options, discounts, split tender and a cash receipt."""
+    return build_doc(
+        lines=(
+            ReceiptLine("아메리카노", 2, 4500, 9000, options=("ICE", "샷 추가 +500")),
+            ReceiptLine(
+                "유기농 무농약 말린 표고버섯 선물세트 (특대 500g) 한정판매 상품",
+                1,
+                35000,
+                35000,
+                exempt=True,
+            ),
+            ReceiptLine("Cafe Latte Extra Large with Oat Milk", 10, 5500, 55000),
+        ),
+        subtotal=99000,
+        discounts=(("회원 할인", 1000), ("쿠폰", 500)),
+        taxable_supply=56818,
+        vat=5682,
+        exempt=35000,
+        total=97500,
+        payments=(
+            ReceiptPayment(
+                "카드",
+                50000,
+                approval_no="30012345",
+                issuer="국민카드",
+                masked_card="9430-****-****-1234",
+                installment=3,
+            ),
+            ReceiptPayment("현금", 47500, tendered=50000, change=2500),
+        ),
+        cash_receipt=ReceiptCashReceipt("소득공제", "010-****-5678"),
+    )
+
+
+@dataclass
+class Stream:
+    """What a printer would do with the bytes, as far as these tests care."""
+
+    commands: list[tuple] = field(default_factory=list)  #: (name, args...) in order
+    lines: list[str] = field(default_factory=list)  #: printed text rows (LF-separated)
+    hangul_segments: list[str] = field(default_factory=list)  #: CP949 text inside FS & .. FS .
+    rasters: list[tuple[int, int]] = field(default_factory=list)  #: (width_px, height_px)
+    qr_data: list[bytes] = field(default_factory=list)  #: GS ( k cn=49 fn=80 payloads
+
+    def names(self) -> list[str]:
+        return [c[0] for c in self.commands]
+
+
+def decode_escpos(data: bytes) -> Stream:
+    """Walk an ESC/POS byte stream; fail on any command this package is not expected to send."""
+    s = Stream()
+    i, n = 0, len(data)
+    row: list[str] = []
+    hangul = False
+    seg = bytearray()
+
+    def end_segment() -> None:
+        if seg:
+            text = seg.decode("cp949")  # strict: bad bytes fail the test
+            s.hangul_segments.append(text)
+            row.append(text)
+            seg.clear()
+
+    while i < n:
+        b = data[i]
+        if b == 0x1B:  # ESC
+            cmd = data[i + 1 : i + 2]
+            if cmd == b"@":
+                s.commands.append(("init",))
+                i += 2
+            elif cmd in (b"a", b"E", b"d", b"!", b"-", b"M", b"t", b"2"):
+                arg = () if cmd == b"2" else (data[i + 2],)
+                s.commands.append(("ESC " + cmd.decode(), *arg))
+                i += 2 + len(arg)
+            else:
+                raise AssertionError(f"unexpected ESC {cmd!r} at {i}")
+        elif b == 0x1D:  # GS
+            cmd = data[i + 1 : i + 2]
+            if cmd == b"!":
+                s.commands.append(("GS !", data[i + 2]))
+                i += 3
+            elif cmd == b"V":
+                m = data[i + 2]
+                if m in (65, 66):
+                    s.commands.append(("cut", m, data[i + 3]))
+                    i += 4
+                else:
+                    s.commands.append(("cut", m))
+                    i += 3
+            elif data[i + 1 : i + 3] == b"(k":
+                size = data[i + 3] | data[i + 4] << 8
+                body = data[i + 5 : i + 5 + size]
+                cn, fn = body[0], body[1]
+                s.commands.append(("GS ( k", cn, fn))
+                if cn == 49 and fn == 80:
+                    assert body[2] == 48  # m
+                    s.qr_data.append(bytes(body[3:]))
+                i += 5 + size
+            elif data[i + 1 : i + 3] == b"v0":
+                w_bytes = data[i + 4] | data[i + 5] << 8
+                height = data[i + 6] | data[i + 7] << 8
+                s.commands.append(("GS v 0", w_bytes * 8, height))
+                s.rasters.append((w_bytes * 8, height))
+                i += 8 + w_bytes * height
+            else:
+                raise AssertionError(f"unexpected GS {data[i + 1 : i + 3]!r} at {i}")
+        elif b == 0x1C:  # FS
+            cmd = data[i + 1 : i + 2]
+            if cmd == b"&":
+                assert not hangul, "FS & while already in Korean mode"
+                hangul = True
+                s.commands.append(("FS &",))
+            elif cmd == b".":
+                assert hangul, "FS . outside Korean mode"
+                end_segment()
+                hangul = False
+                s.commands.append(("FS .",))
+            else:
+                raise AssertionError(f"unexpected FS {cmd!r} at {i}")
+            i += 2
+        elif b == 0x0A:  # LF
+            end_segment()
+            s.lines.append("".join(row))
+            row.clear()
+            i += 1
+        elif hangul:
+            width = 2 if b >= 0x80 else 1
+            seg += data[i : i + width]
+            i += width
+        else:
+            assert 0x20 <= b < 0x7F, f"raw byte {b:#04x} outside Korean mode at {i}"
+            row.append(chr(b))
+            i += 1
+    assert not hangul, "stream ends inside Korean mode"
+    if row:
+        s.lines.append("".join(row))
+    return s
+
+
+@pytest.fixture
+def decode():
+    return decode_escpos
