@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
@@ -18,6 +19,11 @@ ROLE_LABELS = {
     "manager": "매니저",
     "admin": "관리자",
 }
+
+
+def _hash_method() -> str:
+    """scrypt in production; tests may pick a cheaper method to stay fast."""
+    return current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
 
 
 class User(UserMixin, db.Model):
@@ -47,10 +53,10 @@ class User(UserMixin, db.Model):
         return self.active
 
     def set_pin(self, pin: str) -> None:
-        self.pin_hash = generate_password_hash(pin)
+        self.pin_hash = generate_password_hash(pin, method=_hash_method())
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
+        self.password_hash = generate_password_hash(password, method=_hash_method())
 
     def check_pin(self, pin: str) -> bool:
         return bool(self.pin_hash) and check_password_hash(self.pin_hash, pin)

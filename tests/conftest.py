@@ -1,0 +1,107 @@
+"""Shared fixtures: an app per test on SQLite or on the real PostgreSQL server, with demo data,
+and a logged-in JSON client that sends the CSRF token like the tablet does.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+import psycopg
+import pytest
+from sqlalchemy import text
+from support import ApiClient
+
+from pos import create_app
+from pos.db import db
+
+PG_ADMIN_URL = os.environ.get("TEST_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+@pytest.fixture(scope="session")
+def pg_url():
+    """One throw-away PostgreSQL database per test run, dropped at the end."""
+    name = f"pos_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    base = PG_ADMIN_URL.rsplit("/", 1)[0]
+    yield f"{base}/{name}"
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+_pg_migrated: set[str] = set()
+
+
+def make_app(tmp_path, backend: str, pg_url_value: str | None = None, **overrides):
+    if backend == "sqlite":
+        url = f"sqlite:///{tmp_path / 'pos.sqlite3'}"
+    else:
+        url = pg_url_value
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "DATABASE_URL": url,
+        "POS_SITE": "CAFE03",
+        "INSTANCE_PATH": str(tmp_path / "instance"),
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        "RECEIPT_BASE_URL": "https://receipts.example.kr",
+        **overrides,
+    }
+    app = create_app(config)
+    with app.app_context():
+        from flask_migrate import upgrade
+
+        if backend == "sqlite" or url not in _pg_migrated:
+            upgrade()
+            _pg_migrated.add(url)
+        if backend == "postgresql":
+            tables = [t.name for t in db.metadata.sorted_tables]
+            db.session.execute(
+                text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")  # noqa: S608
+            )
+            db.session.commit()
+        from pos.demo import load_demo
+
+        load_demo()
+        db.session.commit()
+    return app
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend(request):
+    return request.param
+
+
+@pytest.fixture
+def app_factory(tmp_path, request):
+    """Build an app on a backend with config overrides; PostgreSQL only when asked for."""
+    made = []
+
+    def factory(backend: str = "sqlite", **overrides):
+        pg = request.getfixturevalue("pg_url") if backend == "postgresql" else None
+        app = make_app(tmp_path, backend, pg, **overrides)
+        made.append(app)
+        return app
+
+    yield factory
+    for app in made:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(app_factory, backend):
+    """The app on both backends: tests using it run twice."""
+    return app_factory(backend)
+
+
+@pytest.fixture
+def sqlite_app(app_factory):
+    return app_factory("sqlite")
+
+
+@pytest.fixture
+def cashier(app):
+    return ApiClient(app, "cashier3", pin="1234")

@@ -1,0 +1,57 @@
+"""Money and VAT rules of DESIGN §4, with property-based checks."""
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pos import money
+
+
+def test_design_example_split():
+    split = money.vat_split(4500, 10000)
+    assert (split.taxable_supply, split.vat, split.exempt, split.total) == (4091, 409, 10000, 14500)
+
+
+def test_round_half_up_at_exact_half():
+    # 55 * 10 / 11 = 50 exactly; 11 * 10 / 11 = 10; T=5.5 cases: 10*T/11 with remainder 5.5/11
+    assert money.div_round_half_up(11, 2) == 6
+    assert money.div_round_half_up(10, 4) == 3
+    assert money.div_round_half_up(9, 4) == 2
+    assert money.div_round_half_up(-11, 2) == -6
+
+
+def test_formatting_uses_won_not_sign():
+    assert money.won(4500) == "4,500원"
+    assert money.won(1234567) == "1,234,567원"
+    assert money.num(0) == "0"
+    assert "₩" not in money.won(10)
+
+
+def test_allocate_remainder_on_last():
+    assert money.allocate(1000, [1, 1, 1]) == [333, 333, 334]
+    assert money.allocate(0, [5, 5]) == [0, 0]
+    assert money.allocate(100, [0, 0]) == [0, 100]
+
+
+@given(st.integers(min_value=0, max_value=10**12), st.integers(min_value=0, max_value=10**12))
+def test_vat_split_adds_up_and_matches_formula(taxable, exempt):
+    split = money.vat_split(taxable, exempt)
+    assert split.total == taxable + exempt
+    assert split.exempt == exempt
+    assert split.vat >= 0
+    # 공급가액 is the nearest integer to T*10/11, halves rounded up
+    assert abs(split.taxable_supply * 11 - taxable * 10) * 2 <= 11
+    assert isinstance(split.vat, int) and isinstance(split.taxable_supply, int)
+
+
+@given(
+    st.integers(min_value=0, max_value=10**10),
+    st.lists(st.integers(min_value=0, max_value=10**8), min_size=1, max_size=12),
+)
+def test_allocate_is_proportional_and_exact(total, weights):
+    parts = money.allocate(total, weights)
+    assert sum(parts) == total
+    assert all(p >= 0 for p in parts)
+    weight_sum = sum(weights)
+    if weight_sum:
+        for part, w in zip(parts[:-1], weights[:-1], strict=True):
+            assert part == total * w // weight_sum
