@@ -39,7 +39,8 @@ def init_cmd() -> None:
     from flask_migrate import upgrade
 
     upgrade()
-    click.echo("데이터베이스 준비 완료: " + current_app.config["SQLALCHEMY_DATABASE_URI"])
+    url = db.engine.url.render_as_string(hide_password=True)
+    click.echo(f"데이터베이스 준비 완료: {url}")
 
 
 @click.command("demo")

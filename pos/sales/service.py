@@ -9,10 +9,9 @@ import json
 import secrets
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import selectinload
@@ -22,12 +21,10 @@ from inventory.stock import InsufficientStock, move_stock
 from pos import money
 from pos.api import ApiError
 from pos.db import db, utcnow
-from pos.outbox import record_event
 
 from .identifiers import BadIdentifier, mask_card, mask_cash_receipt_id
 from .models import (
     CASH_LIKE,
-    PAYMENT_METHODS,
     CashReceipt,
     OrderCounter,
     Payment,
@@ -41,8 +38,6 @@ KST = ZoneInfo("Asia/Seoul")
 
 
 def local_time(utc_naive: datetime) -> datetime:
-    from datetime import UTC
-
     return utc_naive.replace(tzinfo=UTC).astimezone(KST)
 
 
@@ -165,7 +160,7 @@ def checkout(payload: SaleIn, site: Site, user_id: int | None, receipt_base: str
         p.discount_share = share
     total = subtotal - payload.discount
 
-    payments, change_due = _check_payments(payload, total, site)
+    payments, change_due = _check_payments(payload, total)
     cash_receipt = _check_cash_receipt(payload)
 
     groups: dict[int, _ReceiptGroup] = {}
@@ -291,7 +286,7 @@ def checkout(payload: SaleIn, site: Site, user_id: int | None, receipt_base: str
     return sale
 
 
-def _check_payments(payload: SaleIn, total: int, site: Site) -> tuple[list[Payment], int]:
+def _check_payments(payload: SaleIn, total: int) -> tuple[list[Payment], int]:
     paid = sum(p.amount for p in payload.payments)
     if paid != total:
         raise ApiError(
@@ -354,67 +349,3 @@ def _check_cash_receipt(payload: SaleIn) -> CashReceipt | None:
     except BadIdentifier as exc:
         raise ApiError(422, "invalid_identifier", str(exc), "cash_receipt.identifier") from None
     return CashReceipt(purpose=req.purpose, id_type=id_type, masked_id=masked)
-
-
-def sale_event_payload(sale: Sale, site_code: str) -> dict:
-    """What the central store needs to rebuild the sale: snapshots only, no local ids."""
-    return {
-        "id": sale.id,
-        "site": site_code,
-        "number": sale.number,
-        "business_day": sale.business_day.isoformat(),
-        "receipt_no": sale.receipt_no,
-        "created_at": sale.created_at.isoformat(),
-        "user": sale.user.username if sale.user else None,
-        "subtotal": sale.subtotal,
-        "discount": sale.discount,
-        "total": sale.total,
-        "taxable_total": sale.taxable_total,
-        "taxable_supply": sale.taxable_supply,
-        "vat": sale.vat,
-        "exempt": sale.exempt,
-        "receipt_token": sale.receipt_token,
-        "lines": [
-            {
-                "sku": ln.sku,
-                "name": ln.name,
-                "options": json.loads(ln.options_json),
-                "unit_price": ln.unit_price,
-                "qty": ln.qty,
-                "amount": ln.amount,
-                "discount": ln.discount_share,
-                "tax": ln.tax,
-                "vendor_brn": sale.receipts[ln.receipt_position].vendor_brn,
-                "track_stock": ln.track_stock,
-            }
-            for ln in sale.lines
-        ],
-        "payments": [
-            {
-                "method": p.method,
-                "amount": p.amount,
-                "tendered": p.tendered,
-                "change": p.change,
-                "approval_no": p.approval_no,
-                "issuer": p.issuer,
-                "masked_card": p.masked_card,
-                "installment": p.installment,
-            }
-            for p in sale.payments
-        ],
-        "cash_receipt": (
-            {
-                "purpose": sale.cash_receipt.purpose,
-                "masked_id": sale.cash_receipt.masked_id,
-            }
-            if sale.cash_receipt
-            else None
-        ),
-    }
-
-
-def record_sale_event(sale: Sale, site: Site) -> None:
-    record_event("sale.completed", site.code, sale_event_payload(sale, site.code), event_id=sale.id)
-
-
-__all__ = ["PAYMENT_METHODS", "checkout", "record_sale_event", "local_time", "current_app"]

@@ -18,9 +18,10 @@ from pos.db import db
 from pos.receipts.models import JOB_STATUS
 from pos.receipts.queue import enqueue, latest_job
 
+from .events import record_sale_event
 from .models import Sale
 from .schemas import SaleIn
-from .service import checkout, local_time, record_sale_event, request_hash
+from .service import checkout, local_time, request_hash
 
 
 def catalog_json(site) -> dict:
