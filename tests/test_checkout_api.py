@@ -338,3 +338,36 @@ def test_openapi_is_generated_from_the_schemas(app):
     assert set(schema["required"]) >= {"id", "lines", "payments"}
     for path in ("/api/login", "/api/catalog", "/api/sales/{sale_id}", "/api/stock"):
         assert path in doc["paths"]
+
+
+def test_stock_moves_receive_waste_count_transfer(app, cashier):
+    cookie = cashier.catalog()["수제 마들렌"]
+    start = stock_of(app, "D001")
+    move_id = str(uuid.uuid4())
+    body = {"id": move_id, "product_id": cookie["id"], "qty": 10, "kind": "receive"}
+    first = cashier.post("/api/stock/moves", json=body)
+    assert first.status_code == 201 and first.get_json()["on_hand"] == start + 10
+    assert cashier.post("/api/stock/moves", json=body).status_code == 200  # retried: once
+    assert stock_of(app, "D001") == start + 10
+    waste = {"product_id": cookie["id"], "qty": 2, "kind": "waste", "note": "유통기한"}
+    assert cashier.post("/api/stock/moves", json=waste).get_json()["on_hand"] == start + 8
+    count = {"product_id": cookie["id"], "qty": 3, "kind": "count"}
+    assert cashier.post("/api/stock/moves", json=count).status_code == 403  # cashiers can't
+    manager = ApiClient(app, "manager", password="manager1234")
+    assert manager.post("/api/stock/moves", json=count).get_json()["on_hand"] == 3
+    too_many = {"product_id": cookie["id"], "qty": 4, "kind": "transfer", "to_site": "CAFE07"}
+    resp = manager.post("/api/stock/moves", json=too_many)
+    assert resp.status_code == 409 and stock_of(app, "D001") == 3
+    to_07 = stock_of(app, "D001", "CAFE07")
+    move = {"product_id": cookie["id"], "qty": 2, "kind": "transfer", "to_site": "CAFE07"}
+    assert manager.post("/api/stock/moves", json=move).status_code == 201
+    assert stock_of(app, "D001") == 1 and stock_of(app, "D001", "CAFE07") == to_07 + 2
+    with app.app_context():
+        ledger = db.session.scalar(
+            select(func.sum(StockMove.qty))
+            .join(Site, Site.id == StockMove.site_id)
+            .where(StockMove.product_id == cookie["id"], Site.code == "CAFE03")
+        )
+    assert ledger == 1  # on-hand always equals the ledger sum
+    americano = {"product_id": cashier.catalog()["아메리카노"]["id"], "qty": 1, "kind": "receive"}
+    assert cashier.post("/api/stock/moves", json=americano).status_code == 422

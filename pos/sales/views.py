@@ -253,28 +253,3 @@ def print_sale(sale_id: str):
         raise ApiError(409, "no_printer", "프린터가 설정되어 있지 않습니다 (PRINTER_URL)")
     db.session.commit()
     return jsonify({"job": job.id, "status": job.status, "label": JOB_STATUS[job.status]}), 202
-
-
-@endpoint("/stock", summary="On-hand per product at the user's site")
-@login_required
-def get_stock():
-    site = current_site()
-    rows = db.session.execute(
-        select(Product.id, Product.sku, Product.name, StockLevel.on_hand)
-        .join(
-            StockLevel,
-            (StockLevel.product_id == Product.id) & (StockLevel.site_id == site.id),
-            isouter=True,
-        )
-        .where(Product.track_stock, Product.active)
-        .order_by(Product.sort, Product.id)
-    ).all()
-    return jsonify(
-        {
-            "site": site.code,
-            "items": [
-                {"product_id": pid, "sku": sku, "name": name, "on_hand": on_hand or 0}
-                for pid, sku, name, on_hand in rows
-            ],
-        }
-    )

@@ -1,0 +1,22 @@
+"""Request bodies of the stock API."""
+
+from __future__ import annotations
+
+from typing import Literal
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class StockMoveIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    #: made by the device, so a retried request applies once
+    id: UUID | None = None
+    product_id: int = Field(ge=1)
+    #: receive / waste: units (> 0); adjust: signed change; count: the counted on-hand (>= 0)
+    qty: int = Field(ge=-1_000_000, le=1_000_000)
+    kind: Literal["receive", "adjust", "waste", "count", "transfer"]
+    #: transfer only: the receiving site's code
+    to_site: str | None = Field(default=None, max_length=32)
+    note: str = Field(default="", max_length=200)

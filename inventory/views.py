@@ -1,0 +1,124 @@
+"""Stock API: receive, adjust, waste, count and transfer at the user's site."""
+
+from __future__ import annotations
+
+from flask import jsonify
+from flask_login import current_user
+from sqlalchemy import select
+
+from pos.api import ApiError, endpoint
+from pos.auth.service import login_required
+from pos.context import current_site
+from pos.db import db
+
+from .models import Product, Site, StockLevel, StockMove
+from .schemas import StockMoveIn
+from .stock import InsufficientStock, move_stock, on_hand
+
+#: corrections change the books, so they need more than a cashier
+SUPERVISOR_KINDS = {"adjust", "count", "transfer"}
+SUPERVISORS = {"organiser", "manager", "admin"}
+
+
+def _move_json(move: StockMove, level: int) -> dict:
+    return {
+        "id": move.id,
+        "product_id": move.product_id,
+        "qty": move.qty,
+        "reason": move.reason,
+        "on_hand": level,
+    }
+
+
+@endpoint(
+    "/stock/moves",
+    "POST",
+    body=StockMoveIn,
+    summary="Receive, adjust, waste, count or transfer stock at the user's site",
+    responses={201: "applied", 200: "the same id again", 409: "not enough stock", 422: "invalid"},
+)
+@login_required
+def post_stock_move(payload: StockMoveIn):
+    if payload.kind in SUPERVISOR_KINDS and current_user.role not in SUPERVISORS:
+        raise ApiError(403, "forbidden", "재고 조정은 매니저나 행사 담당만 할 수 있습니다")
+    move_id = str(payload.id) if payload.id else None
+    if move_id and (done := db.session.get(StockMove, move_id)) is not None:
+        return jsonify(_move_json(done, on_hand(done.site_id, done.product_id))), 200
+    site = current_site()
+    product = db.session.get(Product, payload.product_id)
+    if product is None or not product.track_stock:
+        raise ApiError(422, "not_stocked", "재고를 관리하지 않는 상품입니다", "product_id")
+    qty, reason = payload.qty, payload.kind
+    if payload.kind in ("receive", "waste", "transfer") and qty <= 0:
+        raise ApiError(422, "invalid", "수량은 1 이상이어야 합니다", "qty")
+    if payload.kind == "waste":
+        qty = -qty
+    elif payload.kind == "count":
+        if qty < 0:
+            raise ApiError(422, "invalid", "센 수량은 0 이상이어야 합니다", "qty")
+        qty -= on_hand(site.id, product.id)
+        if qty == 0:
+            return jsonify({"id": None, "product_id": product.id, "qty": 0, "on_hand": payload.qty})
+    elif payload.kind == "adjust" and qty == 0:
+        raise ApiError(422, "invalid", "조정 수량이 0입니다", "qty")
+    target = None
+    if payload.kind == "transfer":
+        target = db.session.execute(
+            select(Site).where(Site.code == (payload.to_site or ""))
+        ).scalar_one_or_none()
+        if target is None or target.id == site.id:
+            raise ApiError(422, "invalid_site", "받을 매장을 확인하세요", "to_site")
+        qty, reason = -qty, "transfer_out"
+    try:
+        result = move_stock(
+            site,
+            product,
+            qty,
+            reason,
+            ref="api",
+            user_id=current_user.id,
+            note=payload.note,
+            move_id=move_id,
+        )
+        if target is not None:
+            move_stock(
+                target,
+                product,
+                -qty,
+                "transfer_in",
+                ref=f"transfer:{result.move.id}",
+                user_id=current_user.id,
+                note=payload.note,
+            )
+    except InsufficientStock as exc:
+        db.session.rollback()
+        raise ApiError(
+            409, "insufficient_stock", str(exc), "qty", available=exc.available
+        ) from None
+    db.session.commit()
+    return jsonify(_move_json(result.move, result.on_hand)), 201
+
+
+@endpoint("/stock", summary="On-hand per product at the user's site")
+@login_required
+def get_stock():
+    site = current_site()
+    rows = db.session.execute(
+        select(Product.id, Product.sku, Product.name, StockLevel.on_hand)
+        .join(
+            StockLevel,
+            (StockLevel.product_id == Product.id) & (StockLevel.site_id == site.id),
+            isouter=True,
+        )
+        .where(Product.track_stock, Product.active)
+        .order_by(Product.sort, Product.id)
+    ).all()
+    return jsonify(
+        {
+            "site": site.code,
+            "items": [
+                {"product_id": pid, "sku": sku, "name": name, "on_hand": on_hand or 0}
+                for pid, sku, name, on_hand in rows
+            ],
+        }
+    )
