@@ -98,10 +98,7 @@ def user_add(name, role, site_code, pin, password, display_name) -> None:
     """Create a user with a PIN and/or a password (both stored hashed)."""
     if pin is None and password is None:
         fail("--pin 또는 --password 중 하나는 필요합니다")
-    if pin is not None and not (pin.isdigit() and 4 <= len(pin) <= 6):
-        fail("PIN은 숫자 4~6자리여야 합니다")
-    if password is not None and len(password) < 8:
-        fail("비밀번호는 8자 이상이어야 합니다")
+    _check_secrets(pin, password)
     if db.session.execute(select(User).where(User.username == name)).scalar_one_or_none():
         fail(f"사용자 {name}은(는) 이미 있습니다")
     site_id = None
@@ -118,6 +115,34 @@ def user_add(name, role, site_code, pin, password, display_name) -> None:
     db.session.add(user)
     db.session.commit()
     click.echo(f"사용자 추가: {name} ({role})")
+
+
+@user_group.command("set")
+@click.argument("name")
+@click.option("--pin", default=None)
+@click.option("--password", default=None)
+@with_appcontext
+def user_set(name, pin, password) -> None:
+    """Change a user's PIN or password and clear a log-in lock."""
+    user = db.session.execute(select(User).where(User.username == name)).scalar_one_or_none()
+    if user is None:
+        fail(f"사용자 {name}이(가) 없습니다")
+    _check_secrets(pin, password)
+    if pin:
+        user.set_pin(pin)
+    if password:
+        user.set_password(password)
+    user.failed_logins = 0
+    user.locked_until = None
+    db.session.commit()
+    click.echo(f"사용자 {name}: 변경했고 잠금을 풀었습니다")
+
+
+def _check_secrets(pin: str | None, password: str | None) -> None:
+    if pin is not None and not (pin.isdigit() and 4 <= len(pin) <= 6):
+        fail("PIN은 숫자 4~6자리여야 합니다")
+    if password is not None and len(password) < 8:
+        fail("비밀번호는 8자 이상이어야 합니다")
 
 
 import_group = click.Group("import", help="Import vendors or products from CSV or XLSX.")

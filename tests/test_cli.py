@@ -50,6 +50,10 @@ def test_site_and_user_add(sqlite_app):
     with sqlite_app.app_context():
         user = db.session.execute(select(User).filter_by(username="kim")).scalar_one()
         assert user.check_pin("4321") and user.site_id is not None
+    assert run(sqlite_app, "user", "set", "kim", "--pin", "9876").exit_code == 0
+    with sqlite_app.app_context():
+        user = db.session.execute(select(User).filter_by(username="kim")).scalar_one()
+        assert user.check_pin("9876") and not user.check_pin("4321")
 
 
 def write_csv(path, rows):
