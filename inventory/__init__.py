@@ -2,4 +2,4 @@
 
 
 def init_app(app) -> None:
-    from . import models, views  # noqa: F401  (tables and API routes register on import)
+    from . import cache, models, views  # noqa: F401  (tables and API routes register on import)

@@ -13,14 +13,14 @@ from pos.db import db
 
 from .models import Product, Site, StockLevel, StockMove
 from .schemas import StockMoveIn
-from .stock import InsufficientStock, move_stock, on_hand
+from .stock import InsufficientStock, MoveResult, move_stock, on_hand
 
 #: corrections change the books, so they need more than a cashier
 SUPERVISOR_KINDS = {"adjust", "count", "transfer"}
 SUPERVISORS = {"organiser", "manager", "admin"}
 
 
-def _move_json(move: StockMove, level: int) -> dict:
+def _move_json(move: StockMove | MoveResult, level: int) -> dict:
     return {
         "id": move.id,
         "product_id": move.product_id,
@@ -86,7 +86,7 @@ def post_stock_move(payload: StockMoveIn):
                 product,
                 -qty,
                 "transfer_in",
-                ref=f"transfer:{result.move.id}",
+                ref=f"transfer:{result.id}",
                 user_id=current_user.id,
                 note=payload.note,
             )
@@ -96,7 +96,7 @@ def post_stock_move(payload: StockMoveIn):
             409, "insufficient_stock", str(exc), "qty", available=exc.available
         ) from None
     db.session.commit()
-    return jsonify(_move_json(result.move, result.on_hand)), 201
+    return jsonify(_move_json(result, result.on_hand)), 201
 
 
 @endpoint("/stock", summary="On-hand per product at the user's site")

@@ -43,6 +43,14 @@ def new_id() -> str:
     return str(uuid.uuid4())
 
 
+def dialect_insert(table):
+    """INSERT with ON CONFLICT for the database in use (SQLite and PostgreSQL both have it)."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    dialect = db.session.get_bind().dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+
+
 def utcnow() -> datetime:
     """Naive UTC: SQLite has no time zones, so every timestamp is stored as UTC."""
     return datetime.now(UTC).replace(tzinfo=None)

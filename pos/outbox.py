@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from sqlalchemy import DateTime, Integer, String, Text
+from sqlalchemy import DateTime, Integer, String, Text, insert
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .db import db, new_id, utcnow
@@ -33,13 +33,16 @@ class OutboxEvent(db.Model):
 
 
 def record_event(type_: str, site_code: str, payload: dict, event_id: str | None = None) -> str:
-    """Add an outbox row to the current transaction (flushes nothing on its own)."""
-    event = OutboxEvent(
-        id=event_id or new_id(),
-        type=type_,
-        site_code=site_code,
-        occurred_at=utcnow(),
-        payload=json.dumps(payload, ensure_ascii=False, separators=(",", ":")),
-    )
-    db.session.add(event)
-    return event.id
+    """Insert an outbox row in the current transaction (the caller commits)."""
+    row = {
+        "id": event_id or new_id(),
+        "type": type_,
+        "site_code": site_code,
+        "occurred_at": utcnow(),
+        "payload": json.dumps(payload, ensure_ascii=False, separators=(",", ":")),
+        "acked_at": None,
+        "attempts": 0,
+        "last_error": None,
+    }
+    db.session.execute(insert(OutboxEvent.__table__), [row])
+    return row["id"]

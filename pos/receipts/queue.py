@@ -12,7 +12,7 @@ import threading
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import or_, select, update
+from sqlalchemy import insert, or_, select, update
 
 import printers
 from pos.db import db, utcnow
@@ -32,14 +32,26 @@ def printer_configured() -> bool:
     return bool(current_app.config.get("PRINTER_URL"))
 
 
-def enqueue(sale: Sale, *, reprint: bool = False) -> PrintJob | None:
-    """Queue the sale's receipts in the caller's transaction; None when no printer is set up."""
+def enqueue(sale_id: str, *, reprint: bool = False) -> str | None:
+    """Queue the sale's receipts in the caller's transaction; returns the job's status, or None
+    when no printer is set up."""
     if not printer_configured():
         return None
-    job = PrintJob(sale_id=sale.id, reprint=reprint, status="pending", next_attempt_at=utcnow())
-    db.session.add(job)
-    db.session.flush()
-    return job
+    now = utcnow()
+    db.session.execute(
+        insert(PrintJob.__table__),
+        [
+            {
+                "sale_id": sale_id,
+                "reprint": reprint,
+                "status": "pending",
+                "attempts": 0,
+                "next_attempt_at": now,
+                "created_at": now,
+            }
+        ],
+    )
+    return "pending"
 
 
 def render_sale(sale: Sale, *, reprint: bool = False) -> bytes:

@@ -10,8 +10,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from inventory.models import OptionGroup, Product, StockLevel
+from inventory.cache import pricing_catalog
+from inventory.models import OptionGroup, Product, Site, StockLevel
 from pos.api import ApiError, endpoint
+from pos.auth.models import User
 from pos.auth.service import login_required
 from pos.context import current_site, receipt_base_url
 from pos.db import db
@@ -19,9 +21,9 @@ from pos.receipts.models import JOB_STATUS
 from pos.receipts.queue import enqueue, latest_job
 
 from .events import record_sale_event
-from .models import Sale
+from .models import CASH_RECEIPT_PURPOSES, PAYMENT_METHODS, Sale
 from .schemas import SaleIn
-from .service import checkout, local_time, request_hash
+from .service import SaleRecord, checkout, load_sale_record, local_time, request_hash
 
 
 def catalog_json(site) -> dict:
@@ -85,97 +87,109 @@ def catalog_json(site) -> dict:
     }
 
 
-def sale_json(sale: Sale) -> dict:
-    job = latest_job(sale.id)
+def sale_json(rec: SaleRecord, site_code: str, cashier: str | None, print_job) -> dict:
+    """The sale as the API shows it; ``print_job`` is None, a status string or a PrintJob."""
+    sale = rec.sale
+    if isinstance(print_job, str):
+        print_info = {"status": print_job, "label": JOB_STATUS[print_job], "error": None}
+    elif print_job is not None:
+        print_info = {
+            "status": print_job.status,
+            "label": print_job.status_label,
+            "error": print_job.last_error,
+        }
+    else:
+        print_info = {"status": "none", "label": "프린터 없음", "error": None}
+    cash = rec.cash_receipt
     return {
-        "id": sale.id,
-        "number": sale.number,
-        "receipt_no": sale.receipt_no,
-        "status": sale.status,
-        "site": sale.site.code,
-        "cashier": sale.user.display_name if sale.user else None,
-        "created_at": local_time(sale.created_at).isoformat(),
-        "subtotal": sale.subtotal,
-        "discount": sale.discount,
-        "total": sale.total,
-        "taxable_total": sale.taxable_total,
-        "taxable": sale.taxable_supply,
-        "vat": sale.vat,
-        "exempt": sale.exempt,
-        "change": sale.change_due,
+        "id": sale["id"],
+        "number": sale["number"],
+        "receipt_no": sale["receipt_no"],
+        "status": sale["status"],
+        "site": site_code,
+        "cashier": cashier,
+        "created_at": local_time(sale["created_at"]).isoformat(),
+        "subtotal": sale["subtotal"],
+        "discount": sale["discount"],
+        "total": sale["total"],
+        "taxable_total": sale["taxable_total"],
+        "taxable": sale["taxable_supply"],
+        "vat": sale["vat"],
+        "exempt": sale["exempt"],
+        "change": sale["change_due"],
         "lines": [
             {
-                "product_id": ln.product_id,
-                "sku": ln.sku,
-                "name": ln.name,
-                "options": json.loads(ln.options_json),
-                "unit_price": ln.unit_price,
-                "qty": ln.qty,
-                "amount": ln.amount,
-                "discount": ln.discount_share,
-                "tax": ln.tax,
-                "receipt": ln.receipt_position,
+                "product_id": ln["product_id"],
+                "sku": ln["sku"],
+                "name": ln["name"],
+                "options": json.loads(ln["options_json"]),
+                "unit_price": ln["unit_price"],
+                "qty": ln["qty"],
+                "amount": ln["amount"],
+                "discount": ln["discount_share"],
+                "tax": ln["tax"],
+                "receipt": ln["receipt_position"],
             }
-            for ln in sale.lines
+            for ln in rec.lines
         ],
         "payments": [
             {
-                "method": p.method,
-                "label": p.method_label,
-                "amount": p.amount,
-                "tendered": p.tendered,
-                "change": p.change,
-                "approval_no": p.approval_no,
-                "issuer": p.issuer,
-                "card_no": p.masked_card,
-                "installment": p.installment,
+                "method": p["method"],
+                "label": PAYMENT_METHODS[p["method"]],
+                "amount": p["amount"],
+                "tendered": p["tendered"],
+                "change": p["change"],
+                "approval_no": p["approval_no"],
+                "issuer": p["issuer"],
+                "card_no": p["masked_card"],
+                "installment": p["installment"],
             }
-            for p in sale.payments
+            for p in rec.payments
         ],
         "cash_receipt": (
             {
-                "purpose": sale.cash_receipt.purpose,
-                "label": sale.cash_receipt.purpose_label,
-                "identifier": sale.cash_receipt.masked_id,
+                "purpose": cash["purpose"],
+                "label": CASH_RECEIPT_PURPOSES[cash["purpose"]],
+                "identifier": cash["masked_id"],
             }
-            if sale.cash_receipt
+            if cash
             else None
         ),
         "receipts": [
             {
-                "receipt_no": r.receipt_no,
+                "receipt_no": r["receipt_no"],
                 "vendor": {
-                    "name": r.vendor_name,
-                    "owner": r.vendor_owner,
-                    "brn": r.vendor_brn,
+                    "name": r["vendor_name"],
+                    "owner": r["vendor_owner"],
+                    "brn": r["vendor_brn"],
                 },
-                "subtotal": r.subtotal,
-                "discount": r.discount,
-                "total": r.total,
-                "taxable": r.taxable_supply,
-                "vat": r.vat,
-                "exempt": r.exempt,
+                "subtotal": r["subtotal"],
+                "discount": r["discount"],
+                "total": r["total"],
+                "taxable": r["taxable_supply"],
+                "vat": r["vat"],
+                "exempt": r["exempt"],
             }
-            for r in sale.receipts
+            for r in rec.receipts
         ],
-        "receipt_url": sale.receipt_url,
-        "print": {
-            "status": job.status if job else "none",
-            "label": job.status_label if job else "프린터 없음",
-            "error": job.last_error if job else None,
-        },
+        "receipt_url": sale["receipt_url"],
+        "print": print_info,
     }
 
 
-def _replay(sale: Sale, payload: SaleIn):
-    if sale.request_hash != request_hash(payload):
-        raise ApiError(
-            409,
-            "id_conflict",
-            "이미 다른 내용으로 처리된 판매 번호입니다",
-            "id",
-        )
-    return jsonify(sale_json(sale)), 200
+def stored_sale_json(sale_id: str) -> dict | None:
+    rec = load_sale_record(sale_id)
+    if rec is None:
+        return None
+    site = db.session.get(Site, rec.sale["site_id"])
+    user = db.session.get(User, rec.sale["user_id"]) if rec.sale["user_id"] else None
+    return sale_json(rec, site.code, user.display_name if user else None, latest_job(sale_id))
+
+
+def _replay(sale_id: str, stored_hash: str, payload: SaleIn):
+    if stored_hash != request_hash(payload):
+        raise ApiError(409, "id_conflict", "이미 다른 내용으로 처리된 판매 번호입니다", "id")
+    return jsonify(stored_sale_json(sale_id)), 200
 
 
 @endpoint(
@@ -202,41 +216,43 @@ def get_catalog():
 @login_required
 def post_sale(payload: SaleIn):
     sale_id = str(payload.id)
-    existing = db.session.get(Sale, sale_id)
-    if existing is not None:
-        return _replay(existing, payload)
+    stored_hash = db.session.execute(select(Sale.request_hash).where(Sale.id == sale_id)).scalar()
+    if stored_hash is not None:
+        return _replay(sale_id, stored_hash, payload)
     site = current_site()
+    catalog = pricing_catalog()
     try:
-        sale = checkout(payload, site, current_user.id, receipt_base_url())
-        record_sale_event(sale, site)
-        enqueue(sale)
+        rec = checkout(payload, site, catalog, current_user.id, receipt_base_url())
+        record_sale_event(rec, site.code, current_user.username)
+        print_status = enqueue(sale_id)
         db.session.commit()
     except IntegrityError:
         # Another request with the same id won the race: answer like a retry.
         db.session.rollback()
-        existing = db.session.get(Sale, sale_id)
-        if existing is None:
+        stored_hash = db.session.execute(
+            select(Sale.request_hash).where(Sale.id == sale_id)
+        ).scalar()
+        if stored_hash is None:
             raise
-        return _replay(existing, payload)
+        return _replay(sale_id, stored_hash, payload)
     except Exception:
         db.session.rollback()
         raise
-    return jsonify(sale_json(sale)), 201
+    return jsonify(sale_json(rec, site.code, current_user.display_name, print_status)), 201
 
 
-def _own_sale(sale_id: str) -> Sale:
-    sale = db.session.get(Sale, sale_id)
-    if sale is None:
+def _own_sale(sale_id: str) -> str:
+    """The sale's id if this user may see it: cashiers only their own site's sales."""
+    site_id = db.session.execute(select(Sale.site_id).where(Sale.id == sale_id)).scalar()
+    if site_id is None or (current_user.site_id and site_id != current_user.site_id):
         raise ApiError(404, "not_found", "판매를 찾을 수 없습니다")
-    if current_user.site_id and sale.site_id != current_user.site_id:
-        raise ApiError(404, "not_found", "판매를 찾을 수 없습니다")
-    return sale
+    return sale_id
 
 
 @endpoint("/sales/<sale_id>", summary="Read a sale with its receipts and print status")
 @login_required
 def get_sale(sale_id: str):
-    return jsonify(sale_json(_own_sale(sale_id)))
+    return jsonify(stored_sale_json(_own_sale(sale_id)))
 
 
 @endpoint(
@@ -247,9 +263,8 @@ def get_sale(sale_id: str):
 )
 @login_required
 def print_sale(sale_id: str):
-    sale = _own_sale(sale_id)
-    job = enqueue(sale, reprint=True)
-    if job is None:
+    status = enqueue(_own_sale(sale_id), reprint=True)
+    if status is None:
         raise ApiError(409, "no_printer", "프린터가 설정되어 있지 않습니다 (PRINTER_URL)")
     db.session.commit()
-    return jsonify({"job": job.id, "status": job.status, "label": JOB_STATUS[job.status]}), 202
+    return jsonify({"status": status, "label": JOB_STATUS[status]}), 202
