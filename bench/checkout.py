@@ -121,8 +121,9 @@ def pos_command() -> str:
 class Server:
     """``pos init`` + ``pos demo`` into a temporary instance, then ``pos serve`` in a subprocess."""
 
-    def __init__(self, threads: int, port: int | None, keep: bool):
+    def __init__(self, threads: int, port: int | None, keep: bool, workers: int = 2):
         self.threads = threads
+        self.workers = workers
         self.port = port or free_port()
         self.keep = keep
         self.instance = Path(tempfile.mkdtemp(prefix="pos-bench-"))
@@ -164,6 +165,8 @@ class Server:
                 str(self.port),
                 "--threads",
                 str(self.threads),
+                "--workers",
+                str(self.workers),
             ],
             env=self.env,
             cwd=ROOT,
@@ -417,7 +420,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sales-1", type=int, help="sales from 1 client (default 400, quick 100)")
     ap.add_argument("--sales-8", type=int, help="sales from 8 clients (default 800, quick 200)")
     ap.add_argument("--clients", type=int, default=8, help="concurrent clients (default 8)")
-    ap.add_argument("--threads", type=int, default=8, help="pos serve --threads (default 8)")
+    ap.add_argument("--threads", type=int, default=4, help="pos serve --threads (default 4)")
+    ap.add_argument("--workers", type=int, default=2, help="pos serve --workers (default 2)")
     ap.add_argument("--port", type=int, help="port for pos serve (default: a free one)")
     ap.add_argument("--warmup", type=int, default=50, help="warm-up sales and pings (default 50)")
     ap.add_argument("--json", metavar="FILE", help="also write the results as JSON")
@@ -428,7 +432,7 @@ def main(argv: list[str] | None = None) -> int:
     n8 = args.sales_8 or (200 if args.quick else 800)
     many = args.clients
 
-    server = Server(threads=args.threads, port=args.port, keep=args.keep)
+    server = Server(threads=args.threads, port=args.port, keep=args.keep, workers=args.workers)
     results: list[Result] = []
     started = time.perf_counter()
     try:
@@ -494,7 +498,7 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"꿈이든 POS checkout benchmark  ({os.cpu_count()} CPUs, Python "
         f"{platform.python_version()}, SQLite {sqlite3.sqlite_version}, "
-        f"waitress threads={args.threads}, {time.perf_counter() - started:.0f} s)"
+        f"gunicorn workers={args.workers} threads={args.threads}, {time.perf_counter() - started:.0f} s)"
     )
     print(fmt_table(results))
     print()

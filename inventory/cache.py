@@ -147,23 +147,37 @@ def _build(token: str | None) -> PricingCatalog:
 
 
 def pricing_catalog() -> PricingCatalog:
-    """The current copy: one SELECT when nothing changed, a rebuild when something did."""
+    """The current copy: one SELECT when nothing changed, a rebuild when something did.
+
+    Within one request the first answer is reused (``g``), so a sale reads the token once.
+    """
+    from flask import g, has_app_context
+
+    if has_app_context() and "pricing_catalog" in g:
+        return g.pricing_catalog
     token = db.session.execute(select(CatalogState.token).where(CatalogState.id == 1)).scalar()
     key = str(db.engine.url)
     cached = _cache.get(key)
     if token is not None and cached is not None and cached.token == token:
-        return cached
-    with _cache_lock:
-        fresh = _build(token)
-        if token is not None:
-            _cache[key] = fresh
-    return fresh
+        result = cached
+    else:
+        with _cache_lock:
+            result = _build(token)
+            if token is not None:
+                _cache[key] = result
+    if has_app_context():
+        g.pricing_catalog = result
+    return result
 
 
 def _bump_on_catalog_change(session: Session, _ctx, _instances) -> None:
     changed = (*session.new, *session.dirty, *session.deleted)
     if not any(isinstance(obj, CATALOG_MODELS) for obj in changed):
         return
+    from flask import g, has_app_context
+
+    if has_app_context():
+        g.pop("pricing_catalog", None)
     token = str(uuid.uuid4())
     stmt = dialect_insert(CatalogState.__table__).values(id=1, token=token)
     session.connection().execute(

@@ -209,20 +209,37 @@ def receipt_cmd(sale_id: str, out: str | None, reprint: bool) -> None:
 @click.command("serve")
 @click.option("--host", default="0.0.0.0")
 @click.option("--port", default=5000, type=int)
-@click.option("--threads", default=8, type=int)
+@click.option("--workers", default=2, type=int, help="server processes (one per core)")
+@click.option("--threads", default=4, type=int, help="threads per process")
 @with_appcontext
-def serve_cmd(host: str, port: int, threads: int) -> None:
-    """Production server (waitress) plus the background print worker."""
-    from waitress import serve
+def serve_cmd(host: str, port: int, workers: int, threads: int) -> None:
+    """Production server (gunicorn) plus the background print worker."""
+    from gunicorn.app.base import BaseApplication
 
+    from . import create_app
     from .receipts.queue import PrintWorker
 
     app = current_app._get_current_object()
-    worker = PrintWorker(app).start()
+
+    class Server(BaseApplication):
+        def load_config(self):
+            self.cfg.set("bind", f"{host}:{port}")
+            self.cfg.set("workers", workers)
+            self.cfg.set("worker_class", "gthread")
+            self.cfg.set("threads", threads)
+            self.cfg.set("timeout", 60)
+            self.cfg.set("graceful_timeout", 10)
+            self.cfg.set("proc_name", "kkumideun-pos")
+
+        def load(self):
+            # each worker process builds its own app (own engine and connections) after the fork
+            return create_app()
+
     shown = "localhost" if host in ("0.0.0.0", "::") else host
     click.echo(f"꿈이든 POS ({app.config['POS_ROLE']}) http://{shown}:{port}/  (Ctrl+C로 종료)")
+    worker = PrintWorker(app).start()  # one print worker, in this (the master) process
     try:
-        serve(app, host=host, port=port, threads=threads, ident="kkumideun-pos")
+        Server().run()
     finally:
         worker.stop()
 

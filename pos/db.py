@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 import contextvars
+import os
+
+try:
+    import fcntl
+except ImportError:  # not on Windows: SQLite's own busy wait still serialises writers
+    fcntl = None
 import threading
 import uuid
 from datetime import UTC, datetime
@@ -32,10 +38,48 @@ db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 
 #: False for GET requests: their transactions only read, so they must not queue for the lock.
 sqlite_writes: contextvars.ContextVar[bool] = contextvars.ContextVar("sqlite_writes", default=True)
-#: Writers in this process queue here (fair, no sleeping) instead of in SQLite's busy handler,
-#: whose back-off sleeps gave the checkout a long latency tail under load.
-_write_lock = threading.RLock()
-_LOCK_WAIT_SECONDS = 20
+
+
+class _WriteGate:
+    """Serialises SQLite writers across threads (a lock) and server processes (``flock`` on a
+    file beside the database), so they queue in the kernel instead of in SQLite's busy handler,
+    whose back-off sleeps gave checkout a long latency tail under load.
+    """
+
+    def __init__(self) -> None:
+        self._reset()
+        os.register_at_fork(after_in_child=self._reset)
+
+    def _reset(self) -> None:
+        # a forked worker must neither inherit a held lock nor share the parent's open file
+        for fd in getattr(self, "files", {}).values():
+            os.close(fd)
+        self.lock = threading.RLock()
+        self.depth = 0
+        self.files: dict[str, int] = {}
+        self.held_fd: int | None = None
+
+    def acquire(self, db_path: str | None, timeout: float = 20) -> bool:
+        if not self.lock.acquire(timeout=timeout):
+            return False
+        self.depth += 1
+        if self.depth == 1 and db_path and fcntl is not None:
+            fd = self.files.get(db_path)
+            if fd is None:
+                fd = self.files[db_path] = os.open(db_path + ".writelock", os.O_RDWR | os.O_CREAT)
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            self.held_fd = fd
+        return True
+
+    def release(self) -> None:
+        self.depth -= 1
+        if self.depth == 0 and self.held_fd is not None:
+            fcntl.flock(self.held_fd, fcntl.LOCK_UN)
+            self.held_fd = None
+        self.lock.release()
+
+
+_gate = _WriteGate()
 
 
 def new_id() -> str:
@@ -73,7 +117,7 @@ def _sqlite_begin(conn) -> None:
     if not sqlite_writes.get():
         conn.exec_driver_sql("BEGIN")
         return
-    if _write_lock.acquire(timeout=_LOCK_WAIT_SECONDS):
+    if _gate.acquire(conn.engine.url.database if conn.engine.url.database != ":memory:" else None):
         conn.info["pos_write_lock"] = True
     try:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
@@ -84,7 +128,7 @@ def _sqlite_begin(conn) -> None:
 
 def _sqlite_end(conn) -> None:
     if conn.info.pop("pos_write_lock", False):
-        _write_lock.release()
+        _gate.release()
 
 
 def init_app(app) -> None:
