@@ -498,7 +498,8 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"꿈이든 POS checkout benchmark  ({os.cpu_count()} CPUs, Python "
         f"{platform.python_version()}, SQLite {sqlite3.sqlite_version}, "
-        f"gunicorn workers={args.workers} threads={args.threads}, {time.perf_counter() - started:.0f} s)"
+        f"gunicorn workers={args.workers} threads={args.threads}, "
+        f"{time.perf_counter() - started:.0f} s)"
     )
     print(fmt_table(results))
     print()

@@ -7,13 +7,15 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from pos.api import MAX_ID
+
 
 class StockMoveIn(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
     #: made by the device, so a retried request applies once
     id: UUID | None = None
-    product_id: int = Field(ge=1)
+    product_id: int = Field(ge=1, le=MAX_ID)
     #: receive / waste: units (> 0); adjust: signed change; count: the counted on-hand (>= 0)
     qty: int = Field(ge=-1_000_000, le=1_000_000)
     kind: Literal["receive", "adjust", "waste", "count", "transfer"]

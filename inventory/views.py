@@ -42,9 +42,13 @@ def post_stock_move(payload: StockMoveIn):
     if payload.kind in SUPERVISOR_KINDS and current_user.role not in SUPERVISORS:
         raise ApiError(403, "forbidden", "재고 조정은 매니저나 행사 담당만 할 수 있습니다")
     move_id = str(payload.id) if payload.id else None
-    if move_id and (done := db.session.get(StockMove, move_id)) is not None:
-        return jsonify(_move_json(done, on_hand(done.site_id, done.product_id))), 200
     site = current_site()
+    if move_id and (done := db.session.get(StockMove, move_id)) is not None:
+        if done.site_id != site.id or done.product_id != payload.product_id:
+            raise ApiError(
+                409, "id_conflict", "이미 다른 내용으로 처리된 재고 이동 번호입니다", "id"
+            )
+        return jsonify(_move_json(done, on_hand(done.site_id, done.product_id))), 200
     product = db.session.get(Product, payload.product_id)
     if product is None or not product.track_stock:
         raise ApiError(422, "not_stocked", "재고를 관리하지 않는 상품입니다", "product_id")

@@ -29,6 +29,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from . import config
 
     config.load(app, test_config)
+    app.json.ensure_ascii = False  # Korean stays readable in API responses
 
     import inventory
 

@@ -19,6 +19,9 @@ _SCHEMAS: dict[str, type[BaseModel]] = {}
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
+#: ids are 32-bit in both databases; larger numbers are refused as invalid input, not a crash
+MAX_ID = 2**31 - 1
+
 _PYDANTIC_MESSAGES = {
     "missing": "필수 항목입니다",
     "int_type": "정수여야 합니다",

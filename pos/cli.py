@@ -99,6 +99,8 @@ def user_add(name, role, site_code, pin, password, display_name) -> None:
     if pin is None and password is None:
         fail("--pin 또는 --password 중 하나는 필요합니다")
     _check_secrets(pin, password)
+    if role == "cashier" and not site_code:
+        fail("계산원은 --site 로 매장을 지정해야 합니다")
     if db.session.execute(select(User).where(User.username == name)).scalar_one_or_none():
         fail(f"사용자 {name}은(는) 이미 있습니다")
     site_id = None

@@ -43,7 +43,6 @@ def defaults(instance_path: str) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": None,
         "WTF_CSRF_SSL_STRICT": False,
-        "JSON_AS_ASCII": False,
     }
 
 
@@ -75,6 +74,8 @@ def load(app, test_config: dict | None) -> None:
         app.config[key] = float(app.config[key])
     if app.config["POS_ROLE"] not in ("branch", "central"):
         raise RuntimeError("POS_ROLE must be 'branch' or 'central'")
+    if not 32 <= app.config["PRINTER_COLUMNS"] <= 64:
+        raise RuntimeError("PRINTER_COLUMNS must be between 32 and 64 (usually 42 or 48)")
     if app.config["PRINTER_HANGUL"] not in ("text", "image"):
         raise RuntimeError("PRINTER_HANGUL must be 'text' or 'image'")
     if not app.config.get("SECRET_KEY"):

@@ -48,10 +48,8 @@ def vat_split(taxable_total: int, exempt_total: int) -> VatSplit:
 
 
 def allocate(total: int, weights: Sequence[int]) -> list[int]:
-    """Split ``total`` over parts proportionally to ``weights``; the remainder goes on the last.
-
-    Used for discounts over lines, payments over vendors' receipts and VAT over tenders, so the
-    parts always add up to the whole.
+    """Split ``total`` over parts proportionally to ``weights``, rounding down; the remainder
+    goes on the last (DESIGN §4's rule for VAT over split tenders). Parts add up to the whole.
     """
     if not weights:
         if total:
@@ -65,3 +63,57 @@ def allocate(total: int, weights: Sequence[int]) -> list[int]:
     parts = [total * w // weight_sum for w in weights[:-1]]
     parts.append(total - sum(parts))
     return parts
+
+
+def apportion(total: int, weights: Sequence[int]) -> list[int]:
+    """Split ``total`` proportionally by largest remainder: every part is its exact share rounded
+    down or up, so with ``0 <= total <= sum(weights)`` no part exceeds its weight (a discount
+    never makes a line negative). Leftover won go to the largest fractions, ties to the later.
+    """
+    weight_sum = sum(weights)
+    if weight_sum == 0:
+        return allocate(total, weights)
+    parts = [total * w // weight_sum for w in weights]
+    leftover = total - sum(parts)
+    order = sorted(
+        range(len(weights)), key=lambda i: (total * weights[i] % weight_sum, i), reverse=True
+    )
+    for i in order[:leftover]:
+        parts[i] += 1
+    return parts
+
+
+def apportion_matrix(row_totals: Sequence[int], col_totals: Sequence[int]) -> list[list[int]]:
+    """A non-negative integer table whose rows and columns add up to the given totals (which
+    must have the same sum), each row spread over the columns still open, e.g. split tenders
+    over the vendors' receipts of a joint checkout.
+    """
+    if sum(row_totals) != sum(col_totals):
+        raise ValueError("row and column totals differ")
+    remaining = list(col_totals)
+    table = []
+    for r, row_total in enumerate(row_totals):
+        parts = remaining[:] if r == len(row_totals) - 1 else apportion(row_total, remaining)
+        remaining = [a - b for a, b in zip(remaining, parts, strict=True)]
+        table.append(parts)
+    return table
+
+
+def tender_vat(split: VatSplit, amounts: Sequence[int]) -> list[VatSplit]:
+    """DESIGN §4: a receipt's VAT split spread over its tenders proportionally, rounding down
+    with the remainder on the last; each tender's parts add up to its amount.
+    """
+    total = split.total
+    if sum(amounts) != total:
+        raise ValueError("tenders do not add up to the receipt")
+    vats = allocate(split.vat, amounts)
+    exempts = allocate(split.exempt, amounts)
+    parts = [
+        VatSplit(taxable_supply=a - v - e, vat=v, exempt=e)
+        for a, v, e in zip(amounts, vats, exempts, strict=True)
+    ]
+    if all(p.taxable_supply >= 0 for p in parts):
+        return parts
+    # a tiny last tender can't carry the remainders: fall back to a table that always fits
+    table = apportion_matrix(amounts, [split.taxable_supply, split.vat, split.exempt])
+    return [VatSplit(taxable_supply=s, vat=v, exempt=e) for s, v, e in table]

@@ -47,6 +47,7 @@ class ReceiptPayment:
 class ReceiptCashReceipt:
     purpose: str  #: 소득공제 or 지출증빙
     masked_id: str  #: 010-****-5678
+    amount: int | None = None  #: the cash/transfer amount the 현금영수증 covers on this receipt
 
 
 @dataclass(frozen=True)

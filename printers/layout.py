@@ -269,6 +269,8 @@ def layout_receipt(doc: ReceiptDocument, columns: int = 42) -> list[Line]:
         cr = doc.cash_receipt
         b.pair("현금영수증", clean(cr.purpose), bold=True)
         b.rows(["  " + r for r in two_cols("식별번호", clean(cr.masked_id), columns - 2)])
+        if cr.amount is not None:
+            b.rows(["  " + r for r in two_cols("금액", won_unit(cr.amount), columns - 2)])
         b.rule()
 
     for text in doc.footer:

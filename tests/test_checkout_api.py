@@ -245,7 +245,7 @@ def test_split_tender_discount_and_cash_receipt(app, cashier):
     assert resp.status_code == 201, resp.get_json()
     sale = resp.get_json()
     assert sale["subtotal"] == 20000 and sale["discount"] == 2000 and sale["total"] == 18000
-    # the discount is spread 10,000 : 10,000 → taxable 9,000, exempt 9,000
+    # the discount is spread 10,000 : 10,000 -> taxable 9,000, exempt 9,000
     assert sale["taxable_total"] == 9000
     assert (sale["taxable"], sale["vat"], sale["exempt"]) == (8182, 818, 9000)
     assert sale["change"] == 2000
@@ -253,7 +253,14 @@ def test_split_tender_discount_and_cash_receipt(app, cashier):
         "purpose": "income_deduction",
         "label": "소득공제",
         "identifier": "010-****-5678",
+        "amount": 8000,
     }
+    # DESIGN §4: the VAT split allocated to each tender, rounded down, remainder on the last
+    card, cash = sale["payments"]
+    assert card["vat"] == 818 * 10000 // 18000 and cash["vat"] == 818 - card["vat"]
+    assert card["exempt"] == 9000 * 10000 // 18000 and cash["exempt"] == 9000 - card["exempt"]
+    for p in (card, cash):
+        assert p["taxable"] + p["vat"] + p["exempt"] == p["amount"]
     with app.app_context():
         stored = json.dumps(
             [e.payload for e in db.session.scalars(select(OutboxEvent))], ensure_ascii=False
@@ -273,8 +280,9 @@ def test_order_numbers_count_up_and_read_back(app, cashier):
     assert got.status_code == 200 and got.get_json()["number"] == 3
     assert got.get_json()["payments"][0]["label"] == "제로페이"
     assert cashier.get(f"/api/sales/{uuid.uuid4()}").status_code == 404
-    other_branch = ApiClient(app, "cashier7", pin="2468")
-    assert other_branch.get(f"/api/sales/{body['id']}").status_code == 404
+    # a cashier of another branch cannot even log in on this branch's server
+    refused = app.test_client().post("/api/login", json={"username": "cashier7", "pin": "2468"})
+    assert refused.status_code == 403 and refused.get_json()["error"]["code"] == "wrong_site"
 
 
 def test_stock_endpoint(app, cashier):

@@ -212,6 +212,9 @@ def test_e_receipt_page_needs_its_token(sqlite_app):
     html = page.get_data(as_text=True)
     for word in ("인천연수지역자활센터", "건표고버섯 100g", "과세물품가액", "17,000원"):
         assert word in html
+    assert page.headers["Cache-Control"] == "no-store"
+    assert "Set-Cookie" not in page.headers  # the customer's page starts no session
     assert client.get(path.split("?")[0] + "?t=wrong").status_code == 404
+    assert client.get(path.split("?")[0] + "?t=%ED%95%9C").status_code == 404
     qr = client.get(path.replace("?t=", "/qr.svg?t="))
     assert qr.status_code == 200 and qr.mimetype == "image/svg+xml"

@@ -8,11 +8,15 @@ from datetime import timedelta
 from flask import current_app, request
 from flask_login import current_user
 from sqlalchemy import select
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from pos.api import ApiError
 from pos.db import db, utcnow
 
 from .models import User
+
+#: checked against when the user does not exist (see authenticate)
+_DUMMY_HASH = generate_password_hash("not-a-real-secret")
 
 
 class LoginFailed(Exception):
@@ -27,7 +31,9 @@ def authenticate(username: str, *, pin: str | None = None, password: str | None 
     """Return the user or raise LoginFailed; counts failures (flushes, the caller commits)."""
     user = db.session.execute(select(User).where(User.username == username)).scalar_one_or_none()
     if user is None or not user.active:
-        raise LoginFailed("bad_credentials", "사용자 이름 또는 비밀번호가 맞지 않습니다")
+        # spend the same time as a real check, so timing does not tell which names exist
+        check_password_hash(_DUMMY_HASH, pin or password or "")
+        raise LoginFailed("bad_credentials", "사용자 이름 또는 PIN/비밀번호가 맞지 않습니다")
     now = utcnow()
     if user.locked_until and user.locked_until > now:
         minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
@@ -36,10 +42,10 @@ def authenticate(username: str, *, pin: str | None = None, password: str | None 
         )
     if pin is not None:
         ok = user.check_pin(pin)
-        wrong = "PIN이 맞지 않습니다"
+        wrong = "사용자 이름 또는 PIN/비밀번호가 맞지 않습니다"
     elif password is not None:
         ok = user.check_password(password)
-        wrong = "사용자 이름 또는 비밀번호가 맞지 않습니다"
+        wrong = "사용자 이름 또는 PIN/비밀번호가 맞지 않습니다"
     else:
         raise LoginFailed("bad_credentials", "PIN 또는 비밀번호를 입력하세요", 400)
     if not ok:
@@ -58,10 +64,22 @@ def authenticate(username: str, *, pin: str | None = None, password: str | None 
         db.session.flush()
         left = max_attempts - user.failed_logins
         raise LoginFailed("bad_credentials", f"{wrong} (남은 시도 {left}번)")
+    if not _may_work_here(user):
+        raise LoginFailed("wrong_site", "이 매장에 등록된 사용자가 아닙니다", 403)
     user.failed_logins = 0
     user.locked_until = None
     db.session.flush()
     return user
+
+
+def _may_work_here(user: User) -> bool:
+    """A branch server serves one site: users bound to another site may not sell here."""
+    if current_app.config["POS_ROLE"] != "branch" or user.site_id is None:
+        return True
+    from pos.context import server_site
+
+    site = server_site()
+    return site is None or site.id == user.site_id
 
 
 def roles_required(*roles: str):

@@ -6,7 +6,13 @@ import json
 
 from inventory.vendors import format_brn
 from pos import money
-from pos.sales.models import CASH_RECEIPT_PURPOSES, PAYMENT_METHODS, Sale, SaleReceipt
+from pos.sales.models import (
+    CASH_LIKE,
+    CASH_RECEIPT_PURPOSES,
+    PAYMENT_METHODS,
+    Sale,
+    SaleReceipt,
+)
 from pos.sales.service import local_time
 from printers.document import (
     ReceiptCashReceipt,
@@ -23,24 +29,35 @@ def option_label(opt: dict) -> str:
 
 
 def allocated_payments(sale: Sale) -> list[list[tuple[int, int]]]:
-    """Per receipt, (payment index, amount) so a joint checkout's tenders add up per vendor."""
-    per_receipt: list[list[tuple[int, int]]] = [[] for _ in sale.receipts]
-    weights = [r.total for r in sale.receipts]
-    for i, pay in enumerate(sale.payments):
-        for r_index, part in enumerate(money.allocate(pay.amount, weights)):
-            if part:
-                per_receipt[r_index].append((i, part))
-    return per_receipt
+    """Per receipt, (payment index, amount): each vendor's tenders add up to its 합계 and each
+    payment's parts to the payment (a joint checkout at a fair)."""
+    table = money.apportion_matrix(
+        [p.amount for p in sale.payments], [r.total for r in sale.receipts]
+    )
+    return [
+        [(i, row[r]) for i, row in enumerate(table) if row[r]] for r in range(len(sale.receipts))
+    ]
 
 
 def receipt_documents(sale: Sale, *, reprint: bool = False) -> list[ReceiptDocument]:
     issued = local_time(sale.created_at).strftime("%Y-%m-%d %H:%M:%S")
     site = sale.site
     allocation = allocated_payments(sale)
+    # cash handed over and change go on the last receipt carrying a part of that payment
+    last_receipt = {i: r for r, parts in enumerate(allocation) for i, _ in parts}
     docs = []
-    for receipt, parts in zip(sale.receipts, allocation, strict=True):
+    for r, (receipt, parts) in enumerate(zip(sale.receipts, allocation, strict=True)):
+        change_here = {i for i, _ in parts if last_receipt[i] == r}
         docs.append(
-            _document(sale, receipt, parts, issued, site.name if site else "", reprint=reprint)
+            _document(
+                sale,
+                receipt,
+                parts,
+                issued,
+                site.name if site else "",
+                reprint=reprint,
+                change_here=change_here,
+            )
         )
     return docs
 
@@ -53,18 +70,19 @@ def _document(
     site_name: str,
     *,
     reprint: bool,
+    change_here: set[int],
 ) -> ReceiptDocument:
     lines = [ln for ln in sale.lines if ln.receipt_position == receipt.position]
-    single = len(sale.receipts) == 1
     payments = []
     for index, amount in parts:
         p = sale.payments[index]
+        show_cash = p.method == "cash" and index in change_here
         payments.append(
             ReceiptPayment(
                 method=PAYMENT_METHODS[p.method],
                 amount=amount,
-                tendered=p.tendered if (p.method == "cash" and single) else None,
-                change=p.change if (p.method == "cash" and single) else None,
+                tendered=p.tendered if show_cash else None,
+                change=p.change if show_cash else None,
                 approval_no=p.approval_no,
                 issuer=p.issuer,
                 masked_card=p.masked_card,
@@ -72,10 +90,12 @@ def _document(
             )
         )
     cash_receipt = None
-    if sale.cash_receipt:
+    cash_amount = sum(a for i, a in parts if sale.payments[i].method in CASH_LIKE)
+    if sale.cash_receipt and cash_amount:
         cash_receipt = ReceiptCashReceipt(
             purpose=CASH_RECEIPT_PURPOSES[sale.cash_receipt.purpose],
             masked_id=sale.cash_receipt.masked_id,
+            amount=cash_amount,
         )
     discounts = (("할인", receipt.discount),) if receipt.discount else ()
     return ReceiptDocument(

@@ -34,7 +34,7 @@ def qr_svg(text: str) -> bytes:
 def _sale_by_token(sale_id: str) -> Sale:
     sale = db.session.get(Sale, sale_id)
     token = request.args.get("t", "")
-    if sale is None or not hmac.compare_digest(sale.receipt_token, token):
+    if sale is None or not hmac.compare_digest(sale.receipt_token.encode(), token.encode()):
         abort(404)
     return sale
 
@@ -42,7 +42,7 @@ def _sale_by_token(sale_id: str) -> Sale:
 @bp.get("/r/<sale_id>")
 def e_receipt(sale_id: str):
     sale = _sale_by_token(sale_id)
-    return render_template(
+    html = render_template(
         "receipts/e_receipt.html",
         sale=sale,
         docs=receipt_documents(sale),
@@ -50,7 +50,10 @@ def e_receipt(sale_id: str):
         won=money.won,
         num=money.num,
         option_label=option_label,
+        public=True,  # no session or CSRF token on the customer's page
     )
+    # the page is a customer's receipt: keep it out of shared caches and referrers
+    return html, {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
 
 
 @bp.get("/r/<sale_id>/qr.svg")

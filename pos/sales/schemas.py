@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from pos.api import MAX_ID
 
 MAX_WON = 100_000_000
 
@@ -19,10 +21,12 @@ class _Strict(BaseModel):
 
 
 class LineIn(_Strict):
-    product_id: int = Field(ge=1)
+    product_id: int = Field(ge=1, le=MAX_ID)
     qty: int = Field(ge=1, le=999)
     #: option ids; repeat an id for 샷 추가 ×2
-    options: list[int] = Field(default_factory=list, max_length=20)
+    options: list[Annotated[int, Field(ge=1, le=MAX_ID)]] = Field(
+        default_factory=list, max_length=20
+    )
 
 
 class PaymentIn(_Strict):

@@ -33,7 +33,19 @@ def local_time(utc_naive: datetime) -> datetime:
 
 
 def request_hash(payload: SaleIn) -> str:
-    canonical = json.dumps(payload.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    """Fingerprint of a checkout body, taken after masking card numbers and 현금영수증 ids so
+    the stored hash cannot be brute-forced back into them."""
+    body = payload.model_dump(mode="json")
+    for p in body["payments"]:
+        p["card_no"] = mask_card(p["card_no"])
+    if body["cash_receipt"]:
+        try:
+            body["cash_receipt"]["identifier"] = mask_cash_receipt_id(
+                body["cash_receipt"]["identifier"]
+            )[1]
+        except BadIdentifier:
+            body["cash_receipt"]["identifier"] = None
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
@@ -168,7 +180,7 @@ def checkout(
     subtotal = sum(p.amount for p in priced)
     if payload.discount > subtotal:
         raise ApiError(422, "invalid_discount", "할인 금액이 판매 금액보다 큽니다", "discount")
-    shares = money.allocate(payload.discount, [p.amount for p in priced])
+    shares = money.apportion(payload.discount, [p.amount for p in priced])
     for p, share in zip(priced, shares, strict=True):
         p.discount_share = share
     total = subtotal - payload.discount

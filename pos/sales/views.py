@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from inventory.cache import pricing_catalog
 from inventory.models import OptionGroup, Product, Site, StockLevel
+from pos import money
 from pos.api import ApiError, endpoint
 from pos.auth.models import User
 from pos.auth.service import login_required
@@ -21,7 +22,7 @@ from pos.receipts.models import JOB_STATUS
 from pos.receipts.queue import enqueue, latest_job
 
 from .events import record_sale_event
-from .models import CASH_RECEIPT_PURPOSES, PAYMENT_METHODS, Sale
+from .models import CASH_LIKE, CASH_RECEIPT_PURPOSES, PAYMENT_METHODS, Sale
 from .schemas import SaleIn
 from .service import SaleRecord, checkout, load_sale_record, local_time, request_hash
 
@@ -101,6 +102,9 @@ def sale_json(rec: SaleRecord, site_code: str, cashier: str | None, print_job) -
     else:
         print_info = {"status": "none", "label": "프린터 없음", "error": None}
     cash = rec.cash_receipt
+    split = money.VatSplit(sale["taxable_supply"], sale["vat"], sale["exempt"])
+    tender_splits = money.tender_vat(split, [p["amount"] for p in rec.payments])
+    cash_amount = sum(p["amount"] for p in rec.payments if p["method"] in CASH_LIKE)
     return {
         "id": sale["id"],
         "number": sale["number"],
@@ -143,14 +147,19 @@ def sale_json(rec: SaleRecord, site_code: str, cashier: str | None, print_job) -
                 "issuer": p["issuer"],
                 "card_no": p["masked_card"],
                 "installment": p["installment"],
+                # DESIGN §4: the VAT split allocated to this tender
+                "taxable": t.taxable_supply,
+                "vat": t.vat,
+                "exempt": t.exempt,
             }
-            for p in rec.payments
+            for p, t in zip(rec.payments, tender_splits, strict=True)
         ],
         "cash_receipt": (
             {
                 "purpose": cash["purpose"],
                 "label": CASH_RECEIPT_PURPOSES[cash["purpose"]],
                 "identifier": cash["masked_id"],
+                "amount": cash_amount,
             }
             if cash
             else None
@@ -189,7 +198,7 @@ def stored_sale_json(sale_id: str) -> dict | None:
 def _replay(sale_id: str, stored_hash: str, payload: SaleIn):
     if stored_hash != request_hash(payload):
         raise ApiError(409, "id_conflict", "이미 다른 내용으로 처리된 판매 번호입니다", "id")
-    return jsonify(stored_sale_json(sale_id)), 200
+    return jsonify(stored_sale_json(_own_sale(sale_id))), 200
 
 
 @endpoint(
@@ -216,8 +225,7 @@ def get_catalog():
 @login_required
 def post_sale(payload: SaleIn):
     sale_id = str(payload.id)
-    stored_hash = db.session.execute(select(Sale.request_hash).where(Sale.id == sale_id)).scalar()
-    if stored_hash is not None:
+    if (stored_hash := _stored_hash(sale_id)) is not None:
         return _replay(sale_id, stored_hash, payload)
     site = current_site()
     catalog = pricing_catalog()
@@ -226,19 +234,21 @@ def post_sale(payload: SaleIn):
         record_sale_event(rec, site.code, current_user.username)
         print_status = enqueue(sale_id)
         db.session.commit()
-    except IntegrityError:
-        # Another request with the same id won the race: answer like a retry.
+    except (IntegrityError, ApiError):
+        # The same id may have won a race in another request (on PostgreSQL a twin request
+        # waits on the stock row, then finds it sold): answer like a retry, never a refusal.
         db.session.rollback()
-        stored_hash = db.session.execute(
-            select(Sale.request_hash).where(Sale.id == sale_id)
-        ).scalar()
-        if stored_hash is None:
-            raise
-        return _replay(sale_id, stored_hash, payload)
+        if (stored_hash := _stored_hash(sale_id)) is not None:
+            return _replay(sale_id, stored_hash, payload)
+        raise
     except Exception:
         db.session.rollback()
         raise
     return jsonify(sale_json(rec, site.code, current_user.display_name, print_status)), 201
+
+
+def _stored_hash(sale_id: str) -> str | None:
+    return db.session.execute(select(Sale.request_hash).where(Sale.id == sale_id)).scalar()
 
 
 def _own_sale(sale_id: str) -> str:
