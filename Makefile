@@ -10,6 +10,7 @@ export POS_SITE
 .PHONY: run test venv system lint format bench clean
 
 $(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import ensurepip' 2>/dev/null || bash scripts/ensure-system.sh venv
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q -e '.[test]'
 	touch $(STAMP)

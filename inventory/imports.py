@@ -13,7 +13,7 @@ from sqlalchemy import select
 from pos.db import db
 
 from .models import Category, Product, Vendor
-from .stock import move_stock
+from .stock import move_stock, on_hand
 from .vendors import TAX_TYPES, InvalidBrn, normalize_brn
 
 HEADER_ALIASES = {
@@ -41,6 +41,10 @@ TAX_WORDS = {"과세": "taxable", "taxable": "taxable", "면세": "exempt", "exe
 TAX_TYPE_WORDS = {**{k: k for k in TAX_TYPES}, **{v: k for k, v in TAX_TYPES.items()}}
 TRUE_WORDS = {"1", "y", "yes", "true", "o", "예", "사용", "관리"}
 FALSE_WORDS = {"", "0", "n", "no", "false", "x", "아니오", "미사용", "안함"}
+
+
+MAX_PRICE = 100_000_000
+MAX_STOCK = 1_000_000
 
 
 class ImportFailed(Exception):
@@ -152,6 +156,9 @@ def import_products(rows: list[dict[str, str]], stock_site=None) -> int:
     seen: set[str] = set()
     parsed = []
     vendors = {v.brn: v for v in db.session.scalars(select(Vendor))}
+    # barcodes already taken by other products (a barcode names exactly one product)
+    taken = {b: sku for sku, b in db.session.execute(select(Product.sku, Product.barcode)) if b}
+    barcodes: set[str] = set()
     for n, row in enumerate(rows, start=2):
         sku = row.get("sku", "")
         if not sku or not row.get("name"):
@@ -159,9 +166,17 @@ def import_products(rows: list[dict[str, str]], stock_site=None) -> int:
         if sku in seen:
             errors.append(f"{n}행 sku: 파일 안에서 중복입니다")
         seen.add(sku)
+        for column, limit in (("sku", 40), ("name", 120), ("barcode", 40), ("category", 60)):
+            if len(row.get(column, "")) > limit:
+                errors.append(f"{n}행 {column}: {limit}자를 넘을 수 없습니다")
+        barcode = row.get("barcode", "")
+        if barcode:
+            if barcode in barcodes or taken.get(barcode, sku) != sku:
+                errors.append(f"{n}행 barcode: 다른 상품이 이미 쓰는 바코드입니다")
+            barcodes.add(barcode)
         try:
             price = _int(row.get("price", ""))
-            if price < 0:
+            if not 0 <= price <= MAX_PRICE:
                 raise ValueError
         except ValueError:
             errors.append(f"{n}행 price: 0 이상의 정수(원)여야 합니다")
@@ -181,12 +196,14 @@ def import_products(rows: list[dict[str, str]], stock_site=None) -> int:
         except ValueError:
             errors.append(f"{n}행 track_stock: 예/아니오로 적으세요")
             track = False
-        stock = 0
+        stock = None
         if row.get("stock"):
             try:
                 stock = _int(row["stock"])
+                if not 0 <= stock <= MAX_STOCK:
+                    raise ValueError
             except ValueError:
-                errors.append(f"{n}행 stock: 정수여야 합니다")
+                errors.append(f"{n}행 stock: 0 이상의 정수여야 합니다")
         parsed.append((row, price, tax, vendor, track, stock))
     if errors:
         raise ImportFailed(errors)
@@ -212,7 +229,10 @@ def import_products(rows: list[dict[str, str]], stock_site=None) -> int:
         product.track_stock = track
         product.category = category
         db.session.flush()
-        if stock_site is not None and track and stock:
-            move_stock(stock_site, product, stock, "receive", ref="import")
+        if stock_site is not None and track and stock is not None:
+            # ``stock`` is the on-hand to have, so importing the same file twice changes nothing
+            change = stock - on_hand(stock_site.id, product.id)
+            if change:
+                move_stock(stock_site, product, change, "count", ref="import", note="가져오기")
         count += 1
     return count

@@ -102,6 +102,10 @@ def test_import_vendors_and_products_with_korean_headers(sqlite_app, tmp_path):
 
         site = db.session.execute(select(Site).filter_by(code="CAFE03")).scalar_one()
         assert on_hand(site.id, rice.id) == 30
+    # the stock column is the on-hand to have: importing again does not double it
+    assert run(sqlite_app, "import", "products", str(products)).exit_code == 0
+    with sqlite_app.app_context():
+        assert on_hand(site.id, rice.id) == 30
 
 
 def test_import_with_any_bad_row_imports_nothing(sqlite_app, tmp_path):
@@ -126,9 +130,12 @@ def test_import_with_any_bad_row_imports_nothing(sqlite_app, tmp_path):
     write_csv(
         products,
         [
-            ["sku", "name", "category", "price", "tax", "vendor_brn"],
-            ["P1", "상품", "", "-5", "과세", good],
+            ["sku", "name", "category", "price", "tax", "vendor_brn", "barcode", "stock"],
+            ["P1", "상품", "", "-5", "과세", good, "880001", "-3"],
+            ["P2", "가" * 121, "", "100", "과세", make_brn("131820002"), "880001", ""],
         ],
     )
     result = run(sqlite_app, "import", "products", str(products))
-    assert result.exit_code == 1 and "price" in result.output and "vendor_brn" in result.output
+    assert result.exit_code == 1
+    for expected in ("2행 price", "2행 vendor_brn", "2행 stock", "3행 name", "3행 barcode"):
+        assert expected in result.output, expected
