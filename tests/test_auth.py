@@ -87,3 +87,34 @@ def test_form_without_csrf_is_refused(sqlite_app):
 def test_pos_page_needs_login(sqlite_app):
     resp = sqlite_app.test_client().get("/pos")
     assert resp.status_code == 302 and "/login" in resp.headers["Location"]
+
+
+def test_locks_grow_longer_and_a_success_resets_them(sqlite_app):
+    from datetime import timedelta
+
+    from pos.db import utcnow
+
+    client = sqlite_app.test_client()
+
+    def fail_five():
+        for _ in range(5):
+            resp = client.post("/api/login", json={"username": "cashier3", "pin": "0000"})
+        return resp
+
+    first = fail_five()
+    assert first.status_code == 423 and "5분" in first.get_json()["error"]["message"]
+    with sqlite_app.app_context():
+        user = db.session.execute(select(User).filter_by(username="cashier3")).scalar_one()
+        user.locked_until = utcnow() - timedelta(seconds=1)  # the lock ran out
+        db.session.commit()
+    second = fail_five()
+    assert second.status_code == 423 and "10분" in second.get_json()["error"]["message"]
+    with sqlite_app.app_context():
+        user = db.session.execute(select(User).filter_by(username="cashier3")).scalar_one()
+        user.locked_until = None
+        db.session.commit()
+    ok = client.post("/api/login", json={"username": "cashier3", "pin": "1234"})
+    assert ok.status_code == 200
+    with sqlite_app.app_context():
+        user = db.session.execute(select(User).filter_by(username="cashier3")).scalar_one()
+        assert user.failed_logins == 0

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from flask import current_app, request
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from pos.api import ApiError
@@ -49,20 +49,34 @@ def authenticate(username: str, *, pin: str | None = None, password: str | None 
     else:
         raise LoginFailed("bad_credentials", "PIN 또는 비밀번호를 입력하세요", 400)
     if not ok:
-        user.failed_logins += 1
+        # counted in SQL so parallel wrong tries cannot overwrite each other's count
+        failed = db.session.execute(
+            update(User)
+            .where(User.id == user.id)
+            .values(failed_logins=User.failed_logins + 1)
+            .returning(User.failed_logins)
+            .execution_options(synchronize_session=False)
+        ).scalar_one()
         max_attempts = current_app.config["LOGIN_MAX_ATTEMPTS"]
-        if user.failed_logins >= max_attempts:
-            user.failed_logins = 0
-            user.locked_until = now + timedelta(minutes=current_app.config["LOGIN_LOCK_MINUTES"])
-            db.session.flush()
+        if failed % max_attempts == 0:
+            # each further lock in a row lasts twice as long (at most a day), so a 4-digit
+            # PIN cannot be walked through five tries at a time
+            minutes = min(
+                current_app.config["LOGIN_LOCK_MINUTES"] * 2 ** (failed // max_attempts - 1),
+                24 * 60,
+            )
+            db.session.execute(
+                update(User)
+                .where(User.id == user.id)
+                .values(locked_until=now + timedelta(minutes=minutes))
+                .execution_options(synchronize_session=False)
+            )
             raise LoginFailed(
                 "locked",
-                f"{max_attempts}번 틀려서 잠겼습니다. "
-                f"{current_app.config['LOGIN_LOCK_MINUTES']}분 뒤에 다시 시도하세요",
+                f"{max_attempts}번 틀려서 잠겼습니다. {minutes}분 뒤에 다시 시도하세요",
                 423,
             )
-        db.session.flush()
-        left = max_attempts - user.failed_logins
+        left = max_attempts - failed % max_attempts
         raise LoginFailed("bad_credentials", f"{wrong} (남은 시도 {left}번)")
     if not _may_work_here(user):
         raise LoginFailed("wrong_site", "이 매장에 등록된 사용자가 아닙니다", 403)
