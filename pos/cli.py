@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -216,10 +217,11 @@ def receipt_cmd(sale_id: str, out: str | None, reprint: bool) -> None:
 @with_appcontext
 def serve_cmd(host: str, port: int, workers: int, threads: int) -> None:
     """Production server (gunicorn) plus the background print worker."""
+    import subprocess
+
     from gunicorn.app.base import BaseApplication
 
     from . import create_app
-    from .receipts.queue import PrintWorker
 
     app = current_app._get_current_object()
 
@@ -232,6 +234,8 @@ def serve_cmd(host: str, port: int, workers: int, threads: int) -> None:
             self.cfg.set("timeout", 60)
             self.cfg.set("graceful_timeout", 10)
             self.cfg.set("proc_name", "kkumideun-pos")
+            if "control_socket_disable" in self.cfg.settings:  # gunicorn >= 24
+                self.cfg.set("control_socket_disable", True)
 
         def load(self):
             # each worker process builds its own app (own engine and connections) after the fork
@@ -239,11 +243,17 @@ def serve_cmd(host: str, port: int, workers: int, threads: int) -> None:
 
     shown = "localhost" if host in ("0.0.0.0", "::") else host
     click.echo(f"꿈이든 POS ({app.config['POS_ROLE']}) http://{shown}:{port}/  (Ctrl+C로 종료)")
-    worker = PrintWorker(app).start()  # one print worker, in this (the master) process
+    # one print worker for the whole server, in its own fresh process (not a fork)
+    printer = subprocess.Popen(
+        [sys.executable, "-c", "from pos.receipts.queue import run_print_worker_process as r; r()"]
+    )
+    master = os.getpid()
     try:
         Server().run()
     finally:
-        worker.stop()
+        if os.getpid() == master:  # web workers leave through here too, after their fork
+            printer.terminate()
+            printer.wait(5)
 
 
 def init_app(app) -> None:

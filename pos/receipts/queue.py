@@ -158,3 +158,16 @@ class PrintWorker:
             except Exception:  # noqa: BLE001 - keep the worker alive, log and go on
                 log.exception("print worker loop failed")
             self._stop.wait(self.interval)
+
+
+def run_print_worker_process() -> None:
+    """Entry point of the print worker process that ``pos serve`` spawns beside the web
+    workers: a fresh interpreter with its own app, so no lock or connection crosses a fork."""
+    from pos import create_app
+
+    app = create_app()
+    worker = PrintWorker(app)
+    try:
+        worker._run()
+    except KeyboardInterrupt:
+        pass
