@@ -15,6 +15,8 @@ from pos.db import db, utcnow
 
 from .models import User
 
+WRONG_PIN = "PIN이 맞지 않습니다"
+WRONG_PASSWORD = "사용자 이름 또는 비밀번호가 맞지 않습니다"
 #: checked against when the user does not exist (see authenticate)
 _DUMMY_HASH = generate_password_hash("not-a-real-secret")
 
@@ -33,7 +35,7 @@ def authenticate(username: str, *, pin: str | None = None, password: str | None 
     if user is None or not user.active:
         # spend the same time as a real check, so timing does not tell which names exist
         check_password_hash(_DUMMY_HASH, pin or password or "")
-        raise LoginFailed("bad_credentials", "사용자 이름 또는 PIN/비밀번호가 맞지 않습니다")
+        raise LoginFailed("bad_credentials", WRONG_PIN if pin is not None else WRONG_PASSWORD)
     now = utcnow()
     if user.locked_until and user.locked_until > now:
         minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
@@ -42,10 +44,8 @@ def authenticate(username: str, *, pin: str | None = None, password: str | None 
         )
     if pin is not None:
         ok = user.check_pin(pin)
-        wrong = "사용자 이름 또는 PIN/비밀번호가 맞지 않습니다"
     elif password is not None:
         ok = user.check_password(password)
-        wrong = "사용자 이름 또는 PIN/비밀번호가 맞지 않습니다"
     else:
         raise LoginFailed("bad_credentials", "PIN 또는 비밀번호를 입력하세요", 400)
     if not ok:
@@ -76,8 +76,11 @@ def authenticate(username: str, *, pin: str | None = None, password: str | None 
                 f"{max_attempts}번 틀려서 잠겼습니다. {minutes}분 뒤에 다시 시도하세요",
                 423,
             )
+        if pin is None:
+            # no count for passwords: it would tell which manager names exist
+            raise LoginFailed("bad_credentials", WRONG_PASSWORD)
         left = max_attempts - failed % max_attempts
-        raise LoginFailed("bad_credentials", f"{wrong} (남은 시도 {left}번)")
+        raise LoginFailed("bad_credentials", f"{WRONG_PIN} (남은 시도 {left}번)")
     if not _may_work_here(user):
         raise LoginFailed("wrong_site", "이 매장에 등록된 사용자가 아닙니다", 403)
     user.failed_logins = 0
