@@ -10,6 +10,7 @@ try:
 except ImportError:  # not on Windows: SQLite's own busy wait still serialises writers
     fcntl = None
 import threading
+import time
 import uuid
 from datetime import UTC, datetime
 
@@ -67,8 +68,9 @@ class _WriteGate:
             fd = self.files.get(db_path)
             if fd is None:
                 fd = self.files[db_path] = os.open(db_path + ".writelock", os.O_RDWR | os.O_CREAT)
-            fcntl.flock(fd, fcntl.LOCK_EX)
-            self.held_fd = fd
+            if _flock_within(fd, timeout):
+                self.held_fd = fd
+            # else: a stuck process holds it; SQLite's own busy wait still keeps writes safe
         return True
 
     def release(self) -> None:
@@ -77,6 +79,22 @@ class _WriteGate:
             fcntl.flock(self.held_fd, fcntl.LOCK_UN)
             self.held_fd = None
         self.lock.release()
+
+
+def _flock_within(fd: int, timeout: float) -> bool:
+    """Take the file lock, waiting in short steps (never forever: a hung process must not
+    stop the branch from selling)."""
+    deadline = time.monotonic() + timeout
+    pause = 0.0002
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(pause)
+            pause = min(pause * 2, 0.002)
 
 
 _gate = _WriteGate()

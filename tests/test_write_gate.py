@@ -1,0 +1,59 @@
+"""SQLite writers queue on the write gate; every request must leave it open again, whatever
+happened (commit, refusal, exception, a POST that never committed)."""
+
+from __future__ import annotations
+
+import threading
+
+from support import ApiClient, new_sale_body
+
+from pos import db as dbmod
+
+
+def gate_is_free() -> bool:
+    result = []
+
+    def probe():
+        got = dbmod._gate.lock.acquire(blocking=False)
+        if got:
+            dbmod._gate.lock.release()
+        result.append(got)
+
+    t = threading.Thread(target=probe)
+    t.start()
+    t.join()
+    return result[0] and dbmod._gate.depth == 0
+
+
+def test_gate_is_released_after_every_kind_of_request(sqlite_app):
+    api = ApiClient(sqlite_app, "cashier3", pin="1234")
+    assert gate_is_free()
+    good = new_sale_body(api, [("에스프레소", 1, [])], [{"method": "cash", "amount": 3500}])
+    assert api.post("/api/sales", json=good).status_code == 201
+    assert gate_is_free()
+    bad = new_sale_body(api, [("에스프레소", 1, [])], [{"method": "cash", "amount": 1}])
+    assert api.post("/api/sales", json=bad).status_code == 422
+    assert gate_is_free()
+    assert api.post("/api/sales", json=dict(good, discount=5)).status_code == 409
+    assert gate_is_free()
+    assert api.post("/api/logout").status_code == 200  # a POST that writes nothing
+    assert gate_is_free()
+    assert sqlite_app.test_client().post("/api/login", json={"username": "x"}).status_code == 401
+    assert gate_is_free()
+
+
+def test_two_threads_write_one_after_the_other(sqlite_app):
+    apis = [ApiClient(sqlite_app, "cashier3", pin="1234") for _ in range(2)]
+    codes = []
+
+    def sell(api):
+        body = new_sale_body(api, [("에스프레소", 1, [])], [{"method": "cash", "amount": 3500}])
+        codes.append(api.post("/api/sales", json=body).status_code)
+
+    threads = [threading.Thread(target=sell, args=(a,)) for a in apis]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert codes == [201, 201]
+    assert gate_is_free()
