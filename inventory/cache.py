@@ -19,7 +19,13 @@ from pos.db import db, dialect_insert
 
 from .models import Category, Option, OptionGroup, Product, Site, Vendor
 
-CATALOG_MODELS = (Product, Option, OptionGroup, Vendor, Site, Category)
+#: changes to these (through the ORM) give the catalog a new token; see ``watch``
+_watched: set[type] = {Product, Option, OptionGroup, Vendor, Site, Category}
+
+
+def watch(*models: type) -> None:
+    """Let another package's cached tables (e.g. users) share the catalog token."""
+    _watched.update(models)
 
 
 class CatalogState(db.Model):
@@ -146,16 +152,25 @@ def _build(token: str | None) -> PricingCatalog:
     return cat
 
 
-def pricing_catalog() -> PricingCatalog:
-    """The current copy: one SELECT when nothing changed, a rebuild when something did.
+def current_token() -> str | None:
+    """The catalog token, read once per request (``g``); None right after a wipe."""
+    from flask import g, has_app_context
 
-    Within one request the first answer is reused (``g``), so a sale reads the token once.
-    """
+    if has_app_context() and "catalog_token" in g:
+        return g.catalog_token
+    token = db.session.execute(select(CatalogState.token).where(CatalogState.id == 1)).scalar()
+    if has_app_context():
+        g.catalog_token = token
+    return token
+
+
+def pricing_catalog() -> PricingCatalog:
+    """The current copy: one SELECT when nothing changed, a rebuild when something did."""
     from flask import g, has_app_context
 
     if has_app_context() and "pricing_catalog" in g:
         return g.pricing_catalog
-    token = db.session.execute(select(CatalogState.token).where(CatalogState.id == 1)).scalar()
+    token = current_token()
     key = str(db.engine.url)
     cached = _cache.get(key)
     if token is not None and cached is not None and cached.token == token:
@@ -172,12 +187,13 @@ def pricing_catalog() -> PricingCatalog:
 
 def _bump_on_catalog_change(session: Session, _ctx, _instances) -> None:
     changed = (*session.new, *session.dirty, *session.deleted)
-    if not any(isinstance(obj, CATALOG_MODELS) for obj in changed):
+    if not any(type(obj) in _watched for obj in changed):
         return
     from flask import g, has_app_context
 
     if has_app_context():
         g.pop("pricing_catalog", None)
+        g.pop("catalog_token", None)
     token = str(uuid.uuid4())
     stmt = dialect_insert(CatalogState.__table__).values(id=1, token=token)
     session.connection().execute(

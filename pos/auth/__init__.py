@@ -2,11 +2,56 @@
 
 from __future__ import annotations
 
-from flask_login import LoginManager
+import threading
+from dataclasses import dataclass
 
+from flask_login import LoginManager, UserMixin
+from sqlalchemy import select
+
+from inventory.cache import current_token, watch
 from pos.db import db
 
 login_manager = LoginManager()
+
+
+@dataclass(frozen=True)
+class SessionUser(UserMixin):
+    """What a request knows of its logged-in user; safe to share between threads."""
+
+    id: int
+    username: str
+    display_name: str
+    role: str
+    site_id: int | None
+    active: bool
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+
+_users: dict[str, tuple[str, dict[int, SessionUser]]] = {}
+_users_lock = threading.Lock()
+
+
+def session_users() -> dict[int, SessionUser]:
+    """Users by id, rebuilt only when the shared catalog token changes (user edits bump it),
+    so loading the user of a request costs no query of its own."""
+    from .models import User
+
+    token = current_token()
+    key = str(db.engine.url)
+    cached = _users.get(key)
+    if token is not None and cached is not None and cached[0] == token:
+        return cached[1]
+    with _users_lock:
+        users = {
+            u.id: SessionUser(u.id, u.username, u.display_name, u.role, u.site_id, u.active)
+            for u in db.session.scalars(select(User))
+        }
+        if token is not None:
+            _users[key] = (token, users)
+    return users
 
 
 def init_app(app) -> None:
@@ -17,9 +62,11 @@ def init_app(app) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = "로그인이 필요합니다"
 
+    watch(User)
+
     @login_manager.user_loader
     def _load(user_id: str):
-        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        user = session_users().get(int(user_id)) if user_id.isdigit() else None
         return user if user and user.active else None
 
     app.register_blueprint(views.bp)
