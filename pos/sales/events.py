@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
-
 from pos.outbox import record_event
 
-from .service import SaleRecord
+from .service import SaleRecord, line_view
 
 PAYMENT_KEYS = (
     "method",
@@ -38,14 +36,7 @@ def sale_event_payload(rec: SaleRecord, site_code: str, username: str | None) ->
         "receipt_token": sale["receipt_token"],
         "lines": [
             {
-                "sku": ln["sku"],
-                "name": ln["name"],
-                "options": json.loads(ln["options_json"]),
-                "unit_price": ln["unit_price"],
-                "qty": ln["qty"],
-                "amount": ln["amount"],
-                "discount": ln["discount_share"],
-                "tax": ln["tax"],
+                **line_view(ln),
                 "vendor_brn": rec.receipts[ln["receipt_position"]]["vendor_brn"],
                 "track_stock": ln["track_stock"],
             }

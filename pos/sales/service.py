@@ -60,6 +60,20 @@ class SaleRecord:
     cash_receipt: dict | None = None
 
 
+def line_view(ln: dict) -> dict:
+    """A stored sale line as the API and the outbox event both show it."""
+    return {
+        "sku": ln["sku"],
+        "name": ln["name"],
+        "options": json.loads(ln["options_json"]),
+        "unit_price": ln["unit_price"],
+        "qty": ln["qty"],
+        "amount": ln["amount"],
+        "discount": ln["discount_share"],
+        "tax": ln["tax"],
+    }
+
+
 def load_sale_record(sale_id: str) -> SaleRecord | None:
     def rows(model, order):
         table = model.__table__

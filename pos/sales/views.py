@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from flask import jsonify
 from flask_login import current_user
 from sqlalchemy import select
@@ -24,7 +22,14 @@ from pos.receipts.queue import enqueue, latest_job
 from .events import record_sale_event
 from .models import CASH_LIKE, CASH_RECEIPT_PURPOSES, PAYMENT_METHODS, Sale
 from .schemas import SaleIn
-from .service import SaleRecord, checkout, load_sale_record, local_time, request_hash
+from .service import (
+    SaleRecord,
+    checkout,
+    line_view,
+    load_sale_record,
+    local_time,
+    request_hash,
+)
 
 
 def catalog_json(site) -> dict:
@@ -124,14 +129,7 @@ def sale_json(rec: SaleRecord, site_code: str, cashier: str | None, print_job) -
         "lines": [
             {
                 "product_id": ln["product_id"],
-                "sku": ln["sku"],
-                "name": ln["name"],
-                "options": json.loads(ln["options_json"]),
-                "unit_price": ln["unit_price"],
-                "qty": ln["qty"],
-                "amount": ln["amount"],
-                "discount": ln["discount_share"],
-                "tax": ln["tax"],
+                **line_view(ln),
                 "receipt": ln["receipt_position"],
             }
             for ln in rec.lines
