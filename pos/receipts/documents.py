@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 
+from inventory.models import Vendor
 from inventory.vendors import format_brn
 from pos import money
+from pos.db import db
 from pos.sales.models import (
     CASH_LIKE,
     CASH_RECEIPT_PURPOSES,
@@ -37,6 +39,14 @@ def allocated_payments(sale: Sale) -> list[list[tuple[int, int]]]:
     return [
         [(i, row[r]) for i, row in enumerate(table) if row[r]] for r in range(len(sale.receipts))
     ]
+
+
+def _footer(receipt: SaleReceipt) -> tuple[str, ...]:
+    lines = ("꿈이든 - 자활 성공의 꿈이 들어있는 곳", "이용해 주셔서 감사합니다")
+    vendor = db.session.get(Vendor, receipt.vendor_id)
+    if vendor is not None and vendor.is_example:
+        lines += ("※ 데모용 예시 사업자등록번호입니다",)
+    return lines
 
 
 def receipt_documents(sale: Sale, *, reprint: bool = False) -> list[ReceiptDocument]:
@@ -131,5 +141,5 @@ def _document(
         cash_receipt=cash_receipt,
         qr_url=sale.receipt_url,
         reprint=reprint,
-        footer=("꿈이든 - 자활 성공의 꿈이 들어있는 곳", "이용해 주셔서 감사합니다"),
+        footer=_footer(receipt),
     )
