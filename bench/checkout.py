@@ -420,7 +420,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sales-1", type=int, help="sales from 1 client (default 400, quick 100)")
     ap.add_argument("--sales-8", type=int, help="sales from 8 clients (default 800, quick 200)")
     ap.add_argument("--clients", type=int, default=8, help="concurrent clients (default 8)")
-    ap.add_argument("--threads", type=int, default=4, help="pos serve --threads (default 4)")
+    ap.add_argument("--threads", type=int, default=2, help="pos serve --threads (default 2)")
     ap.add_argument("--workers", type=int, default=2, help="pos serve --workers (default 2)")
     ap.add_argument("--port", type=int, help="port for pos serve (default: a free one)")
     ap.add_argument("--warmup", type=int, default=50, help="warm-up sales and pings (default 50)")

@@ -213,7 +213,7 @@ def receipt_cmd(sale_id: str, out: str | None, reprint: bool) -> None:
 @click.option("--host", default="0.0.0.0")
 @click.option("--port", default=5000, type=int)
 @click.option("--workers", default=2, type=int, help="server processes (one per core)")
-@click.option("--threads", default=4, type=int, help="threads per process")
+@click.option("--threads", default=2, type=int, help="threads per process")
 @with_appcontext
 def serve_cmd(host: str, port: int, workers: int, threads: int) -> None:
     """Production server (gunicorn) plus the background print worker."""
