@@ -8,6 +8,7 @@ cashier sees it in the list with a reprint button.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from datetime import timedelta
 
@@ -136,9 +137,11 @@ def process_due_jobs(limit: int = 20) -> int:
 class PrintWorker:
     """A daemon thread that polls the queue; started by ``pos serve`` (one per branch server)."""
 
-    def __init__(self, app, interval: float = 1.0):
+    def __init__(self, app, interval: float = 1.0, alive=lambda: True):
         self.app = app
         self.interval = interval
+        #: checked every round; the worker ends when it returns False
+        self.alive = alive
         self._stop = threading.Event()
         self.thread = threading.Thread(target=self._run, name="print-worker", daemon=True)
 
@@ -151,7 +154,7 @@ class PrintWorker:
         self.thread.join(timeout=10)
 
     def _run(self) -> None:
-        while not self._stop.is_set():
+        while not self._stop.is_set() and self.alive():
             try:
                 with self.app.app_context():
                     process_due_jobs()
@@ -166,7 +169,9 @@ def run_print_worker_process() -> None:
     from pos import create_app
 
     app = create_app()
-    worker = PrintWorker(app)
+    parent = os.getppid()
+    # ends with the server even if the server was killed without a chance to stop it
+    worker = PrintWorker(app, alive=lambda: os.getppid() == parent)
     try:
         worker._run()
     except KeyboardInterrupt:
