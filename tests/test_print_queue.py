@@ -6,12 +6,9 @@ prints, once, when the printer comes back.
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
-
 import pytest
 from escpos_decoder import decode_escpos
+from live import FakePrinter, free_port
 from sqlalchemy import select, update
 from support import ApiClient, new_sale_body
 
@@ -21,59 +18,6 @@ from pos.receipts.models import PrintJob
 from pos.receipts.queue import PrintWorker, process_due_jobs
 
 WHY = [("아메리카노", 1, [("온도", "ICE"), ("샷 추가", "샷 추가")]), ("건표고버섯 100g", 1, [])]
-
-
-class FakePrinter:
-    """A TCP listener that keeps every connection's bytes, like a printer on port 9100."""
-
-    def __init__(self, port: int = 0):
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.sock.bind(("127.0.0.1", port))
-        self.sock.listen(8)
-        self.sock.settimeout(0.2)
-        self.port = self.sock.getsockname()[1]
-        self.jobs: list[bytes] = []
-        self._stop = threading.Event()
-        self.thread = threading.Thread(target=self._serve, daemon=True)
-        self.thread.start()
-
-    def _serve(self):
-        while not self._stop.is_set():
-            try:
-                conn, _ = self.sock.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            chunks = []
-            with conn:
-                conn.settimeout(5)
-                while True:
-                    try:
-                        data = conn.recv(65536)
-                    except TimeoutError:
-                        break
-                    if not data:
-                        break
-                    chunks.append(data)
-            self.jobs.append(b"".join(chunks))
-
-    def wait_for(self, count: int, seconds: float = 10.0) -> None:
-        deadline = time.monotonic() + seconds
-        while len(self.jobs) < count and time.monotonic() < deadline:
-            time.sleep(0.02)
-
-    def close(self):
-        self._stop.set()
-        self.sock.close()
-        self.thread.join(2)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture

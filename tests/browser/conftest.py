@@ -6,19 +6,12 @@ Screenshots of each screen are kept in test-artifacts/screenshots/.
 
 from __future__ import annotations
 
-import json
 import os
-import socket
-import subprocess
-import sys
-import threading
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from live import FakePrinter, LiveServer
 from playwright.sync_api import Browser, Page, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,55 +29,6 @@ TABLET = {"width": 1024, "height": 768}
 SITE = "CAFE03"
 
 
-def _pos_command() -> list[str]:
-    """The `pos` console script of the virtualenv running pytest."""
-    script = Path(sys.executable).with_name("pos")
-    if script.exists():
-        return [str(script)]
-    return [sys.executable, "-m", "flask", "--app", "pos"]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class FakePrinter:
-    """A TCP listener on 127.0.0.1 that accepts print jobs and keeps their bytes."""
-
-    def __init__(self) -> None:
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(8)
-        self.port = self.sock.getsockname()[1]
-        self.jobs: list[bytes] = []
-        self._lock = threading.Lock()
-        self._thread = threading.Thread(target=self._serve, name="fake-printer", daemon=True)
-        self._thread.start()
-
-    def _serve(self) -> None:
-        while True:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                return  # closed
-            with conn:
-                conn.settimeout(10)
-                chunks = []
-                try:
-                    while data := conn.recv(65536):
-                        chunks.append(data)
-                except OSError:
-                    pass
-            with self._lock:
-                self.jobs.append(b"".join(chunks))
-
-    def close(self) -> None:
-        self.sock.close()
-        self._thread.join(timeout=5)
-
-
 @pytest.fixture(scope="session")
 def printer() -> Iterator[FakePrinter]:
     fake = FakePrinter()
@@ -95,58 +39,13 @@ def printer() -> Iterator[FakePrinter]:
 @pytest.fixture(scope="session")
 def server(tmp_path_factory, printer) -> Iterator[str]:
     """`pos init`, `pos demo`, then `pos serve` in a fresh instance folder; yields the base URL."""
-    instance = tmp_path_factory.mktemp("pos-instance")
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"DATABASE_URL", "RECEIPT_BASE_URL", "POS_ROLE", "CENTRAL_URL", "SECRET_KEY"}
-    }
-    env.update(
-        POS_INSTANCE=str(instance),
-        POS_SITE=SITE,
-        PRINTER_URL=f"tcp://127.0.0.1:{printer.port}",
-        PYTHONUNBUFFERED="1",
+    live = LiveServer(
+        tmp_path_factory.mktemp("pos-instance"), SITE, PRINTER_URL=f"tcp://127.0.0.1:{printer.port}"
     )
-    pos = _pos_command()
-    for step in (["init"], ["demo"]):
-        done = subprocess.run(
-            pos + step, env=env, cwd=ROOT, capture_output=True, text=True, timeout=120
-        )
-        assert done.returncode == 0, f"pos {step[0]} failed:\n{done.stdout}\n{done.stderr}"
-
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    log_path = instance / "serve.log"
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen(
-            pos + ["serve", "--host", "127.0.0.1", "--port", str(port)],
-            env=env,
-            cwd=ROOT,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            deadline = time.monotonic() + 30
-            while True:
-                if proc.poll() is not None:
-                    pytest.fail(f"pos serve exited:\n{log_path.read_text(errors='replace')}")
-                try:
-                    with urllib.request.urlopen(f"{base}/api/health", timeout=2) as resp:
-                        if json.load(resp).get("ok"):
-                            break
-                except (urllib.error.URLError, OSError):
-                    pass
-                if time.monotonic() > deadline:
-                    pytest.fail(f"pos serve did not answer:\n{log_path.read_text()}")
-                time.sleep(0.2)
-            yield base
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=10)
+    try:
+        yield live.start()
+    finally:
+        live.stop()
 
 
 @pytest.fixture(scope="session")
