@@ -118,3 +118,23 @@ def test_locks_grow_longer_and_a_success_resets_them(sqlite_app):
     with sqlite_app.app_context():
         user = db.session.execute(select(User).filter_by(username="cashier3")).scalar_one()
         assert user.failed_logins == 0
+
+
+def test_login_redirects_only_to_this_server(sqlite_app):
+    client = sqlite_app.test_client()
+    page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page) or re.search(
+        r'value="([^"]+)"[^>]*name="csrf_token"', page
+    )
+    for evil in ("//evil.example", "/\\evil.example", "https://evil.example"):
+        resp = client.post(
+            "/login",
+            data={
+                "username": "cashier3",
+                "pin": "1234",
+                "csrf_token": token.group(1),
+                "next": evil,
+            },
+        )
+        assert resp.status_code == 302
+        assert resp.headers["Location"].endswith("/pos"), evil

@@ -11,9 +11,9 @@ from inventory.models import Site
 from pos.api import ApiError, endpoint
 from pos.context import server_site
 from pos.db import db
-from pos.sales.schemas import LoginIn
 
 from .models import User
+from .schemas import LoginIn
 from .service import LoginFailed, authenticate
 
 bp = Blueprint("auth", __name__)
@@ -31,7 +31,8 @@ def _user_json(user: User) -> dict:
 
 
 def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//"):
+    # only paths on this server: not "//host" or "/\\host", which browsers treat as another site
+    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
         return target
     return url_for("cashier.index")
 

@@ -55,9 +55,3 @@ class SaleIn(_Strict):
     discount: int = Field(default=0, ge=0, le=MAX_WON)
     payments: list[PaymentIn] = Field(min_length=1, max_length=10)
     cash_receipt: CashReceiptIn | None = None
-
-
-class LoginIn(_Strict):
-    username: str = Field(min_length=1, max_length=60)
-    password: str | None = Field(default=None, max_length=200)
-    pin: str | None = Field(default=None, pattern=r"^\d{4,6}$")

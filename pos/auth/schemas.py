@@ -1,0 +1,13 @@
+"""Request body of the JSON log-in."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class LoginIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    username: str = Field(min_length=1, max_length=60)
+    password: str | None = Field(default=None, max_length=200)
+    pin: str | None = Field(default=None, pattern=r"^\d{4,6}$")
