@@ -20,11 +20,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pos.db import db, new_id, utcnow
 
-from .vendors import TAX_TYPES, format_brn
-
 SITE_KINDS = ("cafe", "fair", "warehouse")
 PRODUCT_TAX = ("taxable", "exempt")
-TAX_LABELS = {"taxable": "과세", "exempt": "면세"}
 MOVE_REASONS = (
     "receive",
     "sale",
@@ -57,14 +54,6 @@ class Vendor(db.Model):
     #: demo data: the number is an example, not a real registration
     is_example: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-
-    @property
-    def brn_display(self) -> str:
-        return format_brn(self.brn)
-
-    @property
-    def tax_type_label(self) -> str:
-        return TAX_TYPES.get(self.tax_type, self.tax_type)
 
 
 class Site(db.Model):
@@ -169,10 +158,6 @@ class Product(db.Model):
     option_groups: Mapped[list[OptionGroup]] = relationship(
         secondary=product_option_groups, order_by="OptionGroup.sort, OptionGroup.id"
     )
-
-    @property
-    def tax_label(self) -> str:
-        return TAX_LABELS[self.tax]
 
 
 class StockLevel(db.Model):

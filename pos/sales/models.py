@@ -158,10 +158,6 @@ class Payment(db.Model):
 
     sale: Mapped[Sale] = relationship(back_populates="payments")
 
-    @property
-    def method_label(self) -> str:
-        return PAYMENT_METHODS[self.method]
-
 
 class CashReceipt(db.Model):
     """현금영수증 request. The identifier is stored masked; 주민등록번호 is never accepted."""
@@ -177,10 +173,6 @@ class CashReceipt(db.Model):
     masked_id: Mapped[str] = mapped_column(String(30))
 
     sale: Mapped[Sale] = relationship(back_populates="cash_receipt")
-
-    @property
-    def purpose_label(self) -> str:
-        return CASH_RECEIPT_PURPOSES[self.purpose]
 
 
 class OrderCounter(db.Model):

@@ -93,19 +93,16 @@ def catalog_json(site) -> dict:
     }
 
 
-def sale_json(rec: SaleRecord, site_code: str, cashier: str | None, print_job) -> dict:
-    """The sale as the API shows it; ``print_job`` is None, a status string or a PrintJob."""
+def sale_json(
+    rec: SaleRecord, site_code: str, cashier: str | None, print_status: str, print_error=None
+) -> dict:
+    """The sale as the API shows it; ``print_status`` is a job status or "none"."""
     sale = rec.sale
-    if isinstance(print_job, str):
-        print_info = {"status": print_job, "label": JOB_STATUS[print_job], "error": None}
-    elif print_job is not None:
-        print_info = {
-            "status": print_job.status,
-            "label": print_job.status_label,
-            "error": print_job.last_error,
-        }
-    else:
-        print_info = {"status": "none", "label": "프린터 없음", "error": None}
+    print_info = {
+        "status": print_status,
+        "label": JOB_STATUS.get(print_status, "프린터 없음"),
+        "error": print_error,
+    }
     cash = rec.cash_receipt
     split = money.VatSplit(sale["taxable_supply"], sale["vat"], sale["exempt"])
     tender_splits = money.tender_vat(split, [p["amount"] for p in rec.payments])
@@ -190,7 +187,14 @@ def stored_sale_json(sale_id: str) -> dict | None:
         return None
     site = db.session.get(Site, rec.sale["site_id"])
     user = db.session.get(User, rec.sale["user_id"]) if rec.sale["user_id"] else None
-    return sale_json(rec, site.code, user.display_name if user else None, latest_job(sale_id))
+    job = latest_job(sale_id)
+    return sale_json(
+        rec,
+        site.code,
+        user.display_name if user else None,
+        job.status if job else "none",
+        job.last_error if job else None,
+    )
 
 
 def _replay(sale_id: str, stored_hash: str, payload: SaleIn):
@@ -242,7 +246,8 @@ def post_sale(payload: SaleIn):
     except Exception:
         db.session.rollback()
         raise
-    return jsonify(sale_json(rec, site.code, current_user.display_name, print_status)), 201
+    status = print_status or "none"
+    return jsonify(sale_json(rec, site.code, current_user.display_name, status)), 201
 
 
 def _stored_hash(sale_id: str) -> str | None:
