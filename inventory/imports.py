@@ -1,98 +1,56 @@
 """CSV/XLSX import of vendors and products (DESIGN §5): every row is checked first, and a file
-with any error imports nothing.
+with any error imports nothing. Usable from the CLI and from an upload view alike: give a path,
+bytes or an open file (with its filename), catch ImportFailed and show its row errors.
 """
 
 from __future__ import annotations
-
-import csv
-import io
-from pathlib import Path
 
 from sqlalchemy import select
 
 from pos.db import db
 
+from .imports_read import Column, ImportFailed, RowError, Sheet, read_sheet
 from .models import Category, Product, Vendor
 from .stock import move_stock, on_hand
-from .vendors import TAX_TYPES, InvalidBrn, normalize_brn
+from .vendors import InvalidBrn, InvalidTaxType, normalize_brn, parse_tax_type
 
-HEADER_ALIASES = {
-    "상호": "name",
-    "대표자": "owner",
-    "사업자등록번호": "brn",
-    "주소": "address",
-    "전화": "phone",
-    "과세유형": "tax_type",
-    "상품코드": "sku",
-    "상품명": "name",
-    "분류": "category",
-    "가격": "price",
-    "과세구분": "tax",
-    "공급자사업자번호": "vendor_brn",
-    "바코드": "barcode",
-    "재고관리": "track_stock",
-    "재고": "stock",
-}
-REQUIRED = {
-    "vendors": ("name", "owner", "brn"),
-    "products": ("sku", "name", "price", "tax", "vendor_brn"),
-}
+__all__ = ["ImportFailed", "RowError", "import_file", "COLUMNS"]
+
+VENDOR_COLUMNS = (
+    Column("name", "상호", 120, required=True),
+    Column("owner", "대표자", 60, required=True),
+    Column("brn", "사업자등록번호", 20, code=True, required=True),
+    Column("address", "주소", 200),
+    Column("phone", "전화", 40, code=True),
+    Column("tax_type", "과세유형", 20),
+)
+PRODUCT_COLUMNS = (
+    Column("sku", "상품코드", 40, code=True, required=True),
+    Column("name", "상품명", 120, required=True),
+    Column("category", "분류", 60),
+    Column("price", "가격", 20, code=True, required=True),
+    Column("tax", "과세구분", 10, required=True),
+    Column("vendor_brn", "공급자사업자번호", 20, code=True, required=True),
+    Column("barcode", "바코드", 40, code=True),
+    Column("track_stock", "재고관리", 10),
+    Column("stock", "재고", 20, code=True),
+)
+COLUMNS = {"vendors": VENDOR_COLUMNS, "products": PRODUCT_COLUMNS}
+
 TAX_WORDS = {"과세": "taxable", "taxable": "taxable", "면세": "exempt", "exempt": "exempt"}
-TAX_TYPE_WORDS = {**{k: k for k in TAX_TYPES}, **{v: k for k, v in TAX_TYPES.items()}}
 TRUE_WORDS = {"1", "y", "yes", "true", "o", "예", "사용", "관리"}
-FALSE_WORDS = {"", "0", "n", "no", "false", "x", "아니오", "미사용", "안함"}
-
+FALSE_WORDS = {"", "0", "n", "no", "false", "x", "아니오", "아니요", "미사용", "안함"}
 
 MAX_PRICE = 100_000_000
 MAX_STOCK = 1_000_000
 
 
-class ImportFailed(Exception):
-    def __init__(self, errors: list[str]):
-        super().__init__("; ".join(errors))
-        self.errors = errors
-
-
-def read_rows(path: str) -> list[dict[str, str]]:
-    """Rows as dicts keyed by canonical column names; accepts Korean headers and Excel files."""
-    p = Path(path)
-    if p.suffix.lower() in (".xlsx", ".xlsm"):
-        from openpyxl import load_workbook
-
-        wb = load_workbook(p, read_only=True, data_only=True)
-        sheet = wb.active
-        raw = [
-            ["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)
-        ]
-        wb.close()
-    else:
-        text = p.read_bytes()
-        for enc in ("utf-8-sig", "cp949"):
-            try:
-                decoded = text.decode(enc)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
-            raise ImportFailed(["파일 인코딩을 알 수 없습니다 (UTF-8 또는 CP949로 저장하세요)"])
-        raw = list(csv.reader(io.StringIO(decoded)))
-    if not raw:
-        raise ImportFailed(["빈 파일입니다"])
-    header = [HEADER_ALIASES.get(h.strip(), h.strip().lower()) for h in raw[0]]
-    rows = []
-    for values in raw[1:]:
-        if not any(v.strip() for v in values):
-            continue
-        rows.append(
-            {h: (values[i].strip() if i < len(values) else "") for i, h in enumerate(header)}
-        )
-    return rows
-
-
 def _int(value: str) -> int:
-    cleaned = value.replace(",", "").replace("원", "").strip()
+    cleaned = value.replace(",", "").replace("원", "").replace(" ", "")
     if cleaned.endswith(".0"):
         cleaned = cleaned[:-2]
+    if not cleaned.lstrip("-").isascii():
+        raise ValueError(value)
     return int(cleaned)
 
 
@@ -105,38 +63,53 @@ def _bool(value: str) -> bool:
     raise ValueError(value)
 
 
-def import_file(kind: str, path: str, stock_site=None) -> int:
-    """Import a file; products' ``stock`` column is received at ``stock_site``."""
-    rows = read_rows(path)
-    missing = [c for c in REQUIRED[kind] if rows and c not in rows[0]]
-    if missing:
-        raise ImportFailed([f"필수 열이 없습니다: {', '.join(missing)}"])
+def import_file(kind: str, source, stock_site=None, *, filename: str | None = None) -> int:
+    """Import vendors or products from ``source`` (a path, bytes or a binary file; pass
+    ``filename`` with bytes so .xlsx is told from CSV). Products' ``stock`` column is the on-hand
+    to have at ``stock_site``. Flushes only: the caller commits, or rolls back on ImportFailed.
+    """
+    if kind not in COLUMNS:
+        raise ValueError(f"unknown import kind {kind!r}")
+    sheet = read_sheet(source, COLUMNS[kind], filename)
     if kind == "vendors":
-        return import_vendors(rows)
-    return import_products(rows, stock_site=stock_site)
+        return import_vendors(sheet)
+    return import_products(sheet, stock_site=stock_site)
 
 
-def import_vendors(rows: list[dict[str, str]]) -> int:
-    errors: list[str] = []
-    seen: set[str] = set()
+def _missing(sheet: Sheet, n: int, row: dict[str, str], names, errors: list[RowError]) -> bool:
+    """Report each required value left empty; True when any was."""
+    empty = [name for name in names if not row.get(name)]
+    for name in empty:
+        errors.append(RowError(n, sheet.label(name), "비울 수 없습니다"))
+    return bool(empty)
+
+
+def _refuse(errors: list[RowError]) -> None:
+    if errors:
+        raise ImportFailed(sorted(errors, key=lambda e: e.row or 0))
+
+
+def import_vendors(sheet: Sheet) -> int:
+    errors = list(sheet.errors)
+    seen: dict[str, int] = {}
     parsed = []
-    for n, row in enumerate(rows, start=2):
+    for n, row in sheet.rows:
+        _missing(sheet, n, row, ("name", "owner"), errors)
         try:
-            brn = normalize_brn(row.get("brn", ""))
+            brn = normalize_brn(row["brn"])
         except InvalidBrn as exc:
-            errors.append(f"{n}행 brn: {exc}")
+            errors.append(RowError(n, sheet.label("brn"), str(exc)))
             continue
         if brn in seen:
-            errors.append(f"{n}행 brn: 파일 안에서 중복입니다")
-        seen.add(brn)
-        if not row.get("name") or not row.get("owner"):
-            errors.append(f"{n}행: 상호와 대표자는 비울 수 없습니다")
-        tax_type = TAX_TYPE_WORDS.get(row.get("tax_type") or "general")
-        if tax_type is None:
-            errors.append(f"{n}행 tax_type: general, simplified, exempt 중 하나여야 합니다")
+            errors.append(RowError(n, sheet.label("brn"), f"{seen[brn]}행과 같은 번호입니다"))
+        seen.setdefault(brn, n)
+        try:
+            tax_type = parse_tax_type(row["tax_type"] or "general")
+        except InvalidTaxType as exc:
+            errors.append(RowError(n, sheet.label("tax_type"), str(exc)))
+            tax_type = None
         parsed.append((brn, row, tax_type))
-    if errors:
-        raise ImportFailed(errors)
+    _refuse(errors)
     for brn, row, tax_type in parsed:
         vendor = db.session.execute(select(Vendor).where(Vendor.brn == brn)).scalar_one_or_none()
         if vendor is None:
@@ -144,73 +117,70 @@ def import_vendors(rows: list[dict[str, str]]) -> int:
             db.session.add(vendor)
         vendor.name = row["name"]
         vendor.owner = row["owner"]
-        vendor.address = row.get("address", "")
-        vendor.phone = row.get("phone", "")
+        vendor.address = row["address"]
+        vendor.phone = row["phone"]
         vendor.tax_type = tax_type
     db.session.flush()
     return len(parsed)
 
 
-def import_products(rows: list[dict[str, str]], stock_site=None) -> int:
-    errors: list[str] = []
-    seen: set[str] = set()
+def import_products(sheet: Sheet, stock_site=None) -> int:
+    errors = list(sheet.errors)
+    seen: dict[str, int] = {}
     parsed = []
     vendors = {v.brn: v for v in db.session.scalars(select(Vendor))}
     # barcodes already taken by other products (a barcode names exactly one product)
     taken = {b: sku for sku, b in db.session.execute(select(Product.sku, Product.barcode)) if b}
     barcodes: set[str] = set()
-    for n, row in enumerate(rows, start=2):
-        sku = row.get("sku", "")
-        if not sku or not row.get("name"):
-            errors.append(f"{n}행: 상품코드와 상품명은 비울 수 없습니다")
-        if sku in seen:
-            errors.append(f"{n}행 sku: 파일 안에서 중복입니다")
-        seen.add(sku)
-        for column, limit in (("sku", 40), ("name", 120), ("barcode", 40), ("category", 60)):
-            if len(row.get(column, "")) > limit:
-                errors.append(f"{n}행 {column}: {limit}자를 넘을 수 없습니다")
-        barcode = row.get("barcode", "")
+    label = sheet.label
+    for n, row in sheet.rows:
+        sku = row["sku"]
+        _missing(sheet, n, row, ("sku", "name"), errors)
+        if sku and sku in seen:
+            errors.append(RowError(n, label("sku"), f"{seen[sku]}행과 같은 상품코드입니다"))
+        seen.setdefault(sku, n)
+        barcode = row["barcode"]
         if barcode:
             if barcode in barcodes or taken.get(barcode, sku) != sku:
-                errors.append(f"{n}행 barcode: 다른 상품이 이미 쓰는 바코드입니다")
+                errors.append(RowError(n, label("barcode"), "다른 상품이 이미 쓰는 바코드입니다"))
             barcodes.add(barcode)
-        try:
-            price = _int(row.get("price", ""))
-            if not 0 <= price <= MAX_PRICE:
-                raise ValueError
-        except ValueError:
-            errors.append(f"{n}행 price: 0 이상의 정수(원)여야 합니다")
-            price = 0
-        tax = TAX_WORDS.get(row.get("tax", "").strip().lower())
+        price = 0
+        if not _missing(sheet, n, row, ("price",), errors):
+            try:
+                price = _int(row["price"])
+                if not 0 <= price <= MAX_PRICE:
+                    raise ValueError
+            except ValueError:
+                errors.append(RowError(n, label("price"), "0 이상의 정수(원)여야 합니다"))
+        tax = TAX_WORDS.get(row["tax"].lower())
         if tax is None:
-            errors.append(f"{n}행 tax: 과세 또는 면세여야 합니다")
+            errors.append(RowError(n, label("tax"), "과세 또는 면세여야 합니다"))
         vendor = None
         try:
-            vendor = vendors.get(normalize_brn(row.get("vendor_brn", "")))
+            vendor = vendors.get(normalize_brn(row["vendor_brn"]))
             if vendor is None:
-                errors.append(f"{n}행 vendor_brn: 등록되지 않은 공급자입니다")
+                errors.append(RowError(n, label("vendor_brn"), "등록되지 않은 공급자입니다"))
         except InvalidBrn as exc:
-            errors.append(f"{n}행 vendor_brn: {exc}")
+            errors.append(RowError(n, label("vendor_brn"), str(exc)))
         try:
-            track = _bool(row.get("track_stock", ""))
+            track = _bool(row["track_stock"])
         except ValueError:
-            errors.append(f"{n}행 track_stock: 예/아니오로 적으세요")
+            errors.append(RowError(n, label("track_stock"), "예/아니오로 적으세요"))
             track = False
         stock = None
-        if row.get("stock"):
+        if row["stock"]:
             try:
                 stock = _int(row["stock"])
                 if not 0 <= stock <= MAX_STOCK:
                     raise ValueError
             except ValueError:
-                errors.append(f"{n}행 stock: 0 이상의 정수여야 합니다")
+                errors.append(RowError(n, label("stock"), "0 이상의 정수여야 합니다"))
         parsed.append((row, price, tax, vendor, track, stock))
-    if errors:
-        raise ImportFailed(errors)
+    _refuse(errors)
     count = 0
     for row, price, tax, vendor, track, stock in parsed:
         category = None
-        if row.get("category"):
+        if row["category"]:
             category = db.session.execute(
                 select(Category).where(Category.name == row["category"])
             ).scalar_one_or_none() or Category(name=row["category"])
@@ -225,7 +195,7 @@ def import_products(rows: list[dict[str, str]], stock_site=None) -> int:
         product.price = price
         product.tax = tax
         product.vendor_id = vendor.id
-        product.barcode = row.get("barcode") or None
+        product.barcode = row["barcode"] or None
         product.track_stock = track
         product.category = category
         db.session.flush()

@@ -163,8 +163,11 @@ def _run_import(kind: str, path: str) -> None:
         click.echo(
             f"가져오기 실패: 아무것도 저장하지 않았습니다 ({len(exc.errors)}개 오류)", err=True
         )
-        for err in exc.errors:
+        shown = 200  # a whole bad file would scroll the first errors off the screen
+        for err in exc.errors[:shown]:
             click.echo(f"  {err}", err=True)
+        if len(exc.errors) > shown:
+            click.echo(f"  … 외 {len(exc.errors) - shown}개 오류", err=True)
         sys.exit(1)
     db.session.commit()
     click.echo(f"{count}건을 가져왔습니다")
@@ -174,7 +177,9 @@ def _run_import(kind: str, path: str) -> None:
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 @with_appcontext
 def import_vendors(path: str) -> None:
-    """Columns: name, owner, brn, address, phone, tax_type."""
+    """Columns (or Korean headers): name 상호, owner 대표자, brn 사업자등록번호, address 주소,
+    phone 전화, tax_type 과세유형 (일반 / 간이 / 면세). CSV or XLSX up to 10 MB.
+    """
     _run_import("vendors", path)
 
 
@@ -182,7 +187,9 @@ def import_vendors(path: str) -> None:
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 @with_appcontext
 def import_products(path: str) -> None:
-    """Columns: sku, name, category, price, tax, vendor_brn, barcode, track_stock, stock."""
+    """Columns (or Korean headers): sku 상품코드, name 상품명, category 분류, price 가격,
+    tax 과세구분, vendor_brn 공급자사업자번호, barcode 바코드, track_stock 재고관리, stock 재고.
+    """
     _run_import("products", path)
 
 
