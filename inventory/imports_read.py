@@ -91,6 +91,10 @@ def clean_text(value: str, *, code: bool = False) -> str:
     """Drop control, format and private-use characters (NUL, U+200B, U+FEFF …), normalise
     (NFC, or NFKC for codes) and collapse whitespace, so what is stored is what is seen.
     """
+    if value.isprintable() and _FILLERS.isdisjoint(value):
+        # nothing to drop (isprintable is False for any C* or non-ASCII-space Z* character)
+        text = unicodedata.normalize("NFKC" if code else "NFC", value)
+        return " ".join(text.split())
     kept = []
     for ch in value:
         if ch.isspace():
@@ -156,11 +160,16 @@ def read_sheet(
                     )
                 continue
             column, label = by_name[name_at], headers[name_at]
+            too_long = f"{column.max_len}자를 넘을 수 없습니다"
+            if len(value) > 10 * column.max_len:  # refused without spending time cleaning it
+                errors.append(RowError(number, label, too_long))
+                row[name_at] = clean_text(value[: column.max_len], code=column.code)
+                continue
             cleaned = clean_text(value, code=column.code)
             if value.strip() and not cleaned:
                 errors.append(RowError(number, label, "보이지 않는 문자만 들어 있습니다"))
             elif len(cleaned) > column.max_len:
-                errors.append(RowError(number, label, f"{column.max_len}자를 넘을 수 없습니다"))
+                errors.append(RowError(number, label, too_long))
             row[name_at] = cleaned
         for column in columns:
             row.setdefault(column.name, "")
