@@ -19,8 +19,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pos.db import db, new_id, utcnow
+from pos.sites import SITE_KINDS, Site  # noqa: F401  (sites live in the kernel; re-exported)
 
-SITE_KINDS = ("cafe", "fair", "warehouse")
 PRODUCT_TAX = ("taxable", "exempt")
 MOVE_REASONS = (
     "receive",
@@ -54,27 +54,6 @@ class Vendor(db.Model):
     #: demo data: the number is an example, not a real registration
     is_example: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-
-
-class Site(db.Model):
-    """A branch café, a fair, or a store room: where sales happen and stock lives."""
-
-    __tablename__ = "sites"
-    __table_args__ = (CheckConstraint("kind in ('cafe','fair','warehouse')", name="kind"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(32), unique=True)
-    name: Mapped[str] = mapped_column(String(120))
-    kind: Mapped[str] = mapped_column(String(16), default="cafe")
-    #: the operator and, at cafés, the legal seller on every receipt
-    vendor_id: Mapped[int] = mapped_column(ForeignKey("vendors.id"))
-    address: Mapped[str] = mapped_column(String(200), default="")
-    phone: Mapped[str] = mapped_column(String(40), default="")
-    #: sell past zero (made-to-order shops that count later)
-    allow_negative_stock: Mapped[bool] = mapped_column(Boolean, default=False)
-    active: Mapped[bool] = mapped_column(Boolean, default=True)
-
-    vendor: Mapped[Vendor] = relationship()
 
 
 class Category(db.Model):

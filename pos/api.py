@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, current_app, jsonify, request
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from pydantic import BaseModel, ValidationError
 from werkzeug.exceptions import HTTPException
@@ -61,15 +62,53 @@ def error_response(status: int, code: str, message: str, field: str | None = Non
     return jsonify(body), status
 
 
+#: what a person calls a request field; the message names it, ``field`` keeps the path
+FIELD_LABELS = {
+    "id": "번호",
+    "lines": "주문 항목",
+    "product_id": "상품",
+    "qty": "수량",
+    "options": "옵션",
+    "discount": "할인 금액",
+    "payments": "결제",
+    "method": "결제 수단",
+    "amount": "결제 금액",
+    "tendered": "받은 금액",
+    "approval_no": "승인번호",
+    "cash_receipt": "현금영수증",
+    "purpose": "현금영수증 용도",
+    "identifier": "현금영수증 번호",
+    "username": "사용자 이름",
+    "password": "비밀번호",
+    "pin": "PIN",
+    "kind": "종류",
+    "to_site": "받는 매장",
+    "note": "메모",
+    "counted": "센 수량",
+}
+
+
 def _field_path(loc: tuple) -> str:
     return ".".join(str(p) for p in loc)
 
 
+def field_label(loc: tuple) -> str:
+    """The innermost named field of a path, in Korean ("payments.0.tendered" → 받은 금액)."""
+    for part in reversed(loc):
+        if isinstance(part, str) and part in FIELD_LABELS:
+            return FIELD_LABELS[part]
+    return "입력값"
+
+
 def validation_error(exc: ValidationError) -> ApiError:
     first = exc.errors(include_url=False)[0]
-    msg = _PYDANTIC_MESSAGES.get(first["type"], first["msg"])
+    msg = _PYDANTIC_MESSAGES.get(first["type"], "형식이 맞지 않습니다")
+    if first["type"] == "value_error":
+        # our own validators speak Korean already ("Value error, ..." is pydantic's prefix)
+        msg = str(first.get("ctx", {}).get("error") or first["msg"]).removeprefix("Value error, ")
     field = _field_path(first["loc"])
-    return ApiError(422, "invalid", f"{field}: {msg}" if field else msg, field or None)
+    message = f"{field_label(first['loc'])}: {msg}" if field else msg
+    return ApiError(422, "invalid", message, field or None)
 
 
 def endpoint(
@@ -81,13 +120,22 @@ def endpoint(
     responses: dict[int, str] | None = None,
     auth: str = "session",
     blueprint: Blueprint | None = None,
+    response: type[BaseModel] | None = None,
+    status: int = 200,
+    limits: tuple = (),
 ):
-    """Register a JSON route, validate its body with ``body`` and describe it in OpenAPI."""
+    """Register a JSON route, validate its body with ``body`` and describe it in OpenAPI.
+
+    ``response`` is the model of the success body (documentation only: views build it);
+    ``limits`` are (limit, key_func) pairs for Flask-Limiter."""
     target = blueprint or bp
 
     def decorator(view: Callable) -> Callable:
         @functools.wraps(view)
         def wrapper(*args, **kwargs):
+            if auth == "session" and not current_user.is_authenticated:
+                # who is asking comes before what they sent: no field errors for strangers
+                raise ApiError(401, "login_required", "로그인이 필요합니다")
             if body is not None:
                 raw = request.get_data(cache=True)
                 if not raw.strip():
@@ -101,17 +149,22 @@ def endpoint(
                     raise validation_error(exc) from None
             return view(*args, **kwargs)
 
-        target.add_url_rule(rule, view_func=wrapper, methods=[method])
-        path = (target.url_prefix or "") + rule
-        path = path.replace("<int:", "{").replace("<", "{").replace(">", "}")
+        routed = wrapper
+        for limit, key_func in limits:
+            from pos.limits import limiter
+
+            routed = limiter.limit(limit, key_func=key_func)(routed)
+        target.add_url_rule(rule, view_func=routed, methods=[method])
+        path, parameters = _openapi_path((target.url_prefix or "") + rule)
         op: dict[str, Any] = {
             "summary": summary or (view.__doc__ or "").strip().split("\n")[0],
             "operationId": view.__name__,
-            "responses": {
-                str(code): {"description": text}
-                for code, text in (responses or {200: "OK"}).items()
-            },
+            "responses": _openapi_responses(
+                responses or {status: "OK"}, status, response, body is not None, auth
+            ),
         }
+        if parameters:
+            op["parameters"] = parameters
         if auth == "session":
             op["security"] = [{"session": []}]
         elif auth == "bearer":
@@ -127,9 +180,60 @@ def endpoint(
                 },
             }
         _OPERATIONS.setdefault(path, {})[method.lower()] = op
-        return wrapper
+        return routed
 
     return decorator
+
+
+_CONVERTERS = {"int": {"type": "integer", "minimum": 1}, "string": {"type": "string"}}
+
+
+def _openapi_path(rule: str) -> tuple[str, list[dict]]:
+    """Flask's ``/sales/<int:sale_id>`` as OpenAPI's ``/sales/{sale_id}`` plus its parameters."""
+    parameters = []
+    parts = []
+    for segment in rule.split("/"):
+        if segment.startswith("<") and segment.endswith(">"):
+            converter, _, name = segment[1:-1].rpartition(":")
+            schema = _CONVERTERS.get(converter or "string", {"type": "string"})
+            parameters.append({"name": name, "in": "path", "required": True, "schema": schema})
+            segment = "{" + name + "}"
+        parts.append(segment)
+    return "/".join(parts), parameters
+
+
+_ERROR_TEXTS = {
+    400: "bad request (not JSON)",
+    401: "not logged in",
+    403: "not allowed for this role or site",
+    404: "not found",
+    409: "conflicts with the current state",
+    413: "request body too large",
+    422: "invalid field; error.field names it",
+    429: "too many requests",
+}
+
+
+def _openapi_responses(given: dict, status: int, response, has_body: bool, auth: str) -> dict:
+    error_ref = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    out: dict[str, dict] = {}
+    for code, text in given.items():
+        entry: dict[str, Any] = {"description": text}
+        if code < 400 and response is not None:
+            _SCHEMAS[response.__name__] = response
+            ref = {"$ref": f"#/components/schemas/{response.__name__}"}
+            entry["content"] = {"application/json": {"schema": ref}}
+        elif code >= 400:
+            entry["content"] = error_ref
+        out[str(code)] = entry
+    defaults = [429]
+    if has_body:
+        defaults += [400, 413, 422]
+    if auth != "none":
+        defaults += [401, 403]
+    for code in defaults:
+        out.setdefault(str(code), {"description": _ERROR_TEXTS[code], "content": error_ref})
+    return dict(sorted(out.items()))
 
 
 def openapi_document() -> dict:
@@ -182,7 +286,44 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
+#: what a person reads for each HTTP refusal (the pages and the API say the same)
+HTTP_MESSAGES = {
+    400: ("bad_request", "요청을 이해하지 못했습니다"),
+    401: ("login_required", "로그인이 필요합니다"),
+    403: ("forbidden", "이 작업을 할 권한이 없습니다"),
+    404: ("not_found", "찾으시는 페이지가 없습니다"),
+    405: ("method_not_allowed", "허용되지 않는 요청입니다"),
+    413: ("too_large", "보낸 내용이 너무 큽니다"),
+    429: ("rate_limited", "요청이 너무 많습니다. 잠시 뒤에 다시 시도하세요"),
+    500: ("server_error", "서버에 문제가 생겼습니다. 잠시 뒤에 다시 시도하세요"),
+}
+
+
+def _retry_after(exc: HTTPException) -> int:
+    """Seconds until a rate limit lets the client in again (at most its window)."""
+    item = getattr(getattr(exc, "limit", None), "limit", None)
+    return int(item.get_expiry()) if item is not None else 60
+
+
+def refusal(status: int):
+    """The JSON error or the Korean error page for an HTTP status."""
+    code, message = HTTP_MESSAGES.get(status, ("http_error", "요청을 처리하지 못했습니다"))
+    if _wants_json():
+        return error_response(status, code, message)
+    from flask import render_template
+
+    return render_template("error.html", status=status, message=message, public=True), status
+
+
 def init_app(app) -> None:
+    @app.before_request
+    def _json_body_limit() -> None:
+        # JSON calls are small; only uploads (forms) may use the whole MAX_CONTENT_LENGTH
+        if request.path.startswith("/api/") and request.mimetype != "multipart/form-data":
+            request.max_content_length = min(
+                current_app.config["MAX_JSON_LENGTH"], current_app.config["MAX_CONTENT_LENGTH"]
+            )
+
     @app.errorhandler(ApiError)
     def _api_error(exc: ApiError):
         return error_response(exc.status, exc.code, exc.message, exc.field, **exc.extra)
@@ -193,23 +334,25 @@ def init_app(app) -> None:
             return error_response(
                 400, "csrf", "보안 토큰이 없거나 만료되었습니다. 다시 로그인하세요"
             )
-        return (
-            "보안 토큰이 만료되었습니다. 페이지를 새로 고친 뒤 다시 시도하세요.",
-            400,
-            {"Content-Type": "text/plain; charset=utf-8"},
-        )
+        from flask import render_template
+
+        message = "보안 토큰이 만료되었습니다. 페이지를 새로 고친 뒤 다시 시도하세요."
+        return render_template("error.html", status=400, message=message, public=True), 400
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):
-        if _wants_json():
-            codes = {404: "not_found", 405: "method_not_allowed", 413: "too_large"}
-            messages = {
-                404: "찾을 수 없습니다",
-                405: "허용되지 않는 요청입니다",
-                413: "요청이 너무 큽니다",
-                401: "로그인이 필요합니다",
-                403: "권한이 없습니다",
-            }
-            code = codes.get(exc.code or 400, "http_error")
-            return error_response(exc.code or 400, code, messages.get(exc.code, exc.description))
-        return exc
+        status = exc.code or 400
+        response, status = refusal(status)
+        if status == 429:
+            retry = _retry_after(exc)
+            if _wants_json():
+                body = response.get_json()
+                body["error"]["retry_after"] = retry
+                response = jsonify(body)
+            response = current_app.make_response((response, status))
+            response.headers["Retry-After"] = str(retry)
+        return response, status
+
+    @app.errorhandler(500)
+    def _server_error(_exc):
+        return refusal(500)

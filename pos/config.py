@@ -19,8 +19,13 @@ ENV_KEYS = (
     "RECEIPT_BASE_URL",
     "CENTRAL_URL",
     "SYNC_TOKEN",
+    "SQLITE_SYNCHRONOUS",
+    "SERVER_BASE_URL",
+    "SERVER_PORT",
+    "REQUIRE_SHIFT",
+    "KITCHEN_PRINTER_URL",
 )
-INT_KEYS = {"PRINTER_COLUMNS"}
+INT_KEYS = {"PRINTER_COLUMNS", "SERVER_PORT"}
 FLOAT_KEYS = {"PRINTER_TIMEOUT"}
 
 
@@ -38,6 +43,22 @@ def defaults(instance_path: str) -> dict:
         "SYNC_TOKEN": None,
         "LOGIN_MAX_ATTEMPTS": 5,
         "LOGIN_LOCK_MINUTES": 5,
+        #: FULL: an acknowledged sale survives a power cut, not only a crash (cost: bench/)
+        "SQLITE_SYNCHRONOUS": "FULL",
+        #: where receipt QR codes point when RECEIPT_BASE_URL is unset and the request's Host
+        #: is not one of this machine's own names; unset: this machine's LAN address and
+        #: SERVER_PORT (which ``pos serve`` sets from --port)
+        "SERVER_BASE_URL": None,
+        "SERVER_PORT": 5000,
+        #: JSON bodies are small; the largest legitimate upload (an import file) is 10 MB
+        "MAX_CONTENT_LENGTH": 10 * 1024 * 1024,
+        "MAX_JSON_LENGTH": 256 * 1024,
+        #: log-in attempts per client address and per user name (Flask-Limiter syntax)
+        "LOGIN_RATE_LIMIT": "20 per minute;200 per hour",
+        "LOGIN_NAME_RATE_LIMIT": "10 per minute",
+        "API_RATE_LIMIT": "600 per minute",
+        "RATELIMIT_ENABLED": True,
+        "RATELIMIT_HEADERS_ENABLED": True,
         "PRINT_WORKER": False,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
@@ -78,6 +99,9 @@ def load(app, test_config: dict | None) -> None:
         raise RuntimeError("PRINTER_COLUMNS must be between 32 and 64 (usually 42 or 48)")
     if app.config["PRINTER_HANGUL"] not in ("text", "image"):
         raise RuntimeError("PRINTER_HANGUL must be 'text' or 'image'")
+    app.config["SQLITE_SYNCHRONOUS"] = str(app.config["SQLITE_SYNCHRONOUS"]).upper()
+    if app.config["SQLITE_SYNCHRONOUS"] not in ("FULL", "NORMAL", "EXTRA"):
+        raise RuntimeError("SQLITE_SYNCHRONOUS must be FULL, NORMAL or EXTRA")
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = secret_key(app.instance_path)
     url = app.config["DATABASE_URL"]

@@ -7,7 +7,7 @@ import re
 from sqlalchemy import select
 from support import ApiClient
 
-from pos.auth.models import User
+from pos.auth.models import LoginFailure, User
 from pos.db import db
 
 
@@ -89,11 +89,12 @@ def test_pos_page_needs_login(sqlite_app):
     assert resp.status_code == 302 and "/login" in resp.headers["Location"]
 
 
-def test_locks_grow_longer_and_a_success_resets_them(sqlite_app):
+def test_locks_grow_longer_and_a_success_resets_them(app_factory):
     from datetime import timedelta
 
     from pos.db import utcnow
 
+    sqlite_app = app_factory("sqlite", LOGIN_NAME_RATE_LIMIT="100/minute")
     client = sqlite_app.test_client()
 
     def fail_five():
@@ -104,20 +105,18 @@ def test_locks_grow_longer_and_a_success_resets_them(sqlite_app):
     first = fail_five()
     assert first.status_code == 423 and "5분" in first.get_json()["error"]["message"]
     with sqlite_app.app_context():
-        user = db.session.execute(select(User).filter_by(username="cashier3")).scalar_one()
-        user.locked_until = utcnow() - timedelta(seconds=1)  # the lock ran out
+        failure = db.session.get(LoginFailure, ("cashier3", "pin"))
+        failure.locked_until = utcnow() - timedelta(seconds=1)  # the lock ran out
         db.session.commit()
     second = fail_five()
     assert second.status_code == 423 and "10분" in second.get_json()["error"]["message"]
     with sqlite_app.app_context():
-        user = db.session.execute(select(User).filter_by(username="cashier3")).scalar_one()
-        user.locked_until = None
+        db.session.get(LoginFailure, ("cashier3", "pin")).locked_until = None
         db.session.commit()
     ok = client.post("/api/login", json={"username": "cashier3", "pin": "1234"})
     assert ok.status_code == 200
     with sqlite_app.app_context():
-        user = db.session.execute(select(User).filter_by(username="cashier3")).scalar_one()
-        assert user.failed_logins == 0
+        assert db.session.get(LoginFailure, ("cashier3", "pin")) is None
 
 
 def test_login_redirects_only_to_this_server(sqlite_app):

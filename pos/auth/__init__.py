@@ -5,13 +5,16 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
+from flask import session
 from flask_login import LoginManager, UserMixin
 from sqlalchemy import select
 
-from inventory.cache import current_token, watch
 from pos.db import db
+from pos.versions import current_token, watch
 
 login_manager = LoginManager()
+#: the user's session_version when this session logged in; a mismatch ends the session
+SESSION_VERSION_KEY = "_sv"
 
 
 @dataclass(frozen=True)
@@ -24,6 +27,7 @@ class SessionUser(UserMixin):
     role: str
     site_id: int | None
     active: bool
+    session_version: int
 
     @property
     def is_active(self) -> bool:
@@ -46,7 +50,9 @@ def session_users() -> dict[int, SessionUser]:
         return cached[1]
     with _users_lock:
         users = {
-            u.id: SessionUser(u.id, u.username, u.display_name, u.role, u.site_id, u.active)
+            u.id: SessionUser(
+                u.id, u.username, u.display_name, u.role, u.site_id, u.active, u.session_version
+            )
             for u in db.session.scalars(select(User))
         }
         if token is not None:
@@ -67,6 +73,11 @@ def init_app(app) -> None:
     @login_manager.user_loader
     def _load(user_id: str):
         user = session_users().get(int(user_id)) if user_id.isdigit() else None
-        return user if user and user.active else None
+        if user is None or not user.active:
+            return None
+        # checked on every request: log-out or a PIN reset ends saved copies of the cookie
+        if session.get(SESSION_VERSION_KEY) != user.session_version:
+            return None
+        return user
 
     app.register_blueprint(views.bp)

@@ -11,3 +11,17 @@ class LoginIn(BaseModel):
     username: str = Field(min_length=1, max_length=60)
     password: str | None = Field(default=None, max_length=200)
     pin: str | None = Field(default=None, pattern=r"^\d{4,6}$")
+
+
+class LoginOut(BaseModel):
+    """Who is logged in, and the token unsafe calls send as ``X-CSRFToken``."""
+
+    user: str
+    name: str
+    role: str
+    site: str | None
+    csrf_token: str
+
+
+class OkOut(BaseModel):
+    ok: bool

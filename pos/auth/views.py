@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import or_, select
 
-from inventory.models import Site
 from pos.api import ApiError, endpoint
 from pos.context import server_site
 from pos.db import db
+from pos.limits import limiter, login_limit, login_name_key, login_name_limit
+from pos.sites import Site
 
-from .models import User
-from .schemas import LoginIn
+from . import SESSION_VERSION_KEY
+from .models import Role, User
+from .schemas import LoginIn, LoginOut, OkOut
 from .service import LoginFailed, authenticate
 
 bp = Blueprint("auth", __name__)
@@ -31,16 +35,35 @@ def _user_json(user: User) -> dict:
 
 
 def _safe_next(target: str | None) -> str:
-    # only paths on this server: not "//host" or "/\\host", which browsers treat as another site
-    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
-        return target
+    """Only a plain path on this server. Browsers drop tabs and newlines and read a backslash
+    as a slash, so a slash, a tab and "/evil.example" mean "//evil.example": refuse them."""
+    if (
+        target
+        and target.startswith("/")
+        and target.isprintable()
+        and not any(c in target for c in " \\")
+        and not target.startswith("//")
+    ):
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc:
+            return target
     return url_for("cashier.index")
+
+
+def _start_session(user: User) -> None:
+    login_user(user)
+    session[SESSION_VERSION_KEY] = user.session_version or 0
 
 
 @bp.get("/login")
 def login():
     site = server_site()
-    q = select(User).where(User.active, User.pin_hash.is_not(None)).order_by(User.display_name)
+    # cashiers only: a manager's name on a public page is half of a log-in
+    q = (
+        select(User)
+        .where(User.active, User.pin_hash.is_not(None), User.role == Role.CASHIER)
+        .order_by(User.display_name)
+    )
     if site is not None:
         q = q.where(or_(User.site_id == site.id, User.site_id.is_(None)))
     cashiers = db.session.scalars(q).all()
@@ -50,6 +73,8 @@ def login():
 
 
 @bp.post("/login")
+@limiter.limit(login_limit)
+@limiter.limit(login_name_limit, key_func=login_name_key)
 def login_post():
     username = (request.form.get("username") or "").strip()
     pin = request.form.get("pin")
@@ -60,16 +85,30 @@ def login_post():
         )
     except LoginFailed as exc:
         db.session.commit()  # keep the failure count
-        flash(exc.message, "error")
-        return redirect(url_for("auth.login", user=username, next=request.form.get("next", "")))
+        flash(exc.message, "locked" if exc.retry_after else "error")
+        args = {"user": username, "next": _safe_next(request.form.get("next"))}
+        if exc.retry_after:
+            args["locked"] = exc.retry_after
+        return redirect(url_for("auth.login", **args))
     db.session.commit()
-    login_user(user)
+    _start_session(user)
     return redirect(_safe_next(request.form.get("next")))
+
+
+def _end_session() -> None:
+    """Log out everywhere: a copy of the cookie saved before this stops working too."""
+    if current_user.is_authenticated:
+        user = db.session.get(User, current_user.id)
+        if user is not None:
+            user.end_sessions()
+            db.session.commit()
+    logout_user()
+    session.clear()
 
 
 @bp.post("/logout")
 def logout():
-    logout_user()
+    _end_session()
     return redirect(url_for("auth.login"))
 
 
@@ -79,26 +118,37 @@ def logout():
     body=LoginIn,
     auth="none",
     summary="Log in with a password or a PIN; returns the CSRF token for unsafe calls",
-    responses={200: "logged in", 401: "wrong credentials", 423: "locked after five wrong tries"},
+    response=LoginOut,
+    responses={
+        200: "logged in",
+        401: "wrong name or secret",
+        423: "locked after five wrong tries; error.retry_after says for how many seconds",
+        429: "too many tries from this address or for this name",
+    },
+    limits=(
+        (login_limit, None),
+        (login_name_limit, login_name_key),
+    ),
 )
 def api_login(payload: LoginIn):
     try:
         user = authenticate(payload.username, pin=payload.pin, password=payload.password)
     except LoginFailed as exc:
         db.session.commit()
-        raise ApiError(exc.status, exc.code, exc.message) from None
+        extra = {"retry_after": exc.retry_after} if exc.retry_after else {}
+        raise ApiError(exc.status, exc.code, exc.message, **extra) from None
     db.session.commit()
-    login_user(user)
+    _start_session(user)
     return jsonify(_user_json(user))
 
 
-@endpoint("/logout", "POST", summary="End the session")
+@endpoint("/logout", "POST", summary="End the session on every device", response=OkOut)
 def api_logout():
-    logout_user()
+    _end_session()
     return jsonify({"ok": True})
 
 
-@endpoint("/me", summary="Who is logged in, with a fresh CSRF token")
+@endpoint("/me", summary="Who is logged in, with a fresh CSRF token", response=LoginOut)
 def api_me():
     if not current_user.is_authenticated:
         raise ApiError(401, "login_required", "로그인이 필요합니다")

@@ -1,0 +1,1 @@
+"""Receipts: documents per legal seller, the persistent print queue and the e-receipt page."""

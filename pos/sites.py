@@ -1,0 +1,113 @@
+"""Sites (branch cafés, fairs, store rooms) and which one a request works for.
+
+Part of the kernel: auth, sales and inventory all need the site, so it lives below them all.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Boolean, ForeignKey, String, select
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from pos.db import db
+from pos.enums import check_in, values
+from pos.versions import current_token, per_request_copy, watch
+
+if TYPE_CHECKING:
+    from inventory.models import Vendor
+
+
+class SiteKind(StrEnum):
+    CAFE = "cafe"
+    FAIR = "fair"
+    WAREHOUSE = "warehouse"
+
+
+SITE_KINDS = values(SiteKind)
+
+
+class Site(db.Model):
+    """A branch café, a fair, or a store room: where sales happen and stock lives."""
+
+    __tablename__ = "sites"
+    __table_args__ = (check_in("kind", SiteKind, "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    #: one of SiteKind
+    kind: Mapped[str] = mapped_column(String(16), default=SiteKind.CAFE.value)
+    #: the operator and, at cafés, the legal seller on every receipt
+    vendor_id: Mapped[int] = mapped_column(ForeignKey("vendors.id"))
+    address: Mapped[str] = mapped_column(String(200), default="")
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    #: sell past zero (made-to-order shops that count later)
+    allow_negative_stock: Mapped[bool] = mapped_column(Boolean, default=False)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    vendor: Mapped[Vendor] = relationship("Vendor")
+
+
+watch(Site)
+
+
+@dataclass(frozen=True)
+class SiteInfo:
+    """What a request knows of a site; safe to share between threads."""
+
+    id: int
+    code: str
+    name: str
+    kind: str
+    vendor_id: int
+    allow_negative_stock: bool
+    active: bool
+
+
+@dataclass
+class SiteDirectory:
+    token: str | None
+    sites: dict[int, SiteInfo] = field(default_factory=dict)
+
+    def get(self, site_id: int | None) -> SiteInfo | None:
+        return self.sites.get(site_id) if site_id is not None else None
+
+    def by_code(self, code: str) -> SiteInfo | None:
+        return next((s for s in self.sites.values() if s.code == code), None)
+
+    def first_active(self) -> SiteInfo | None:
+        return next((s for _, s in sorted(self.sites.items()) if s.active), None)
+
+
+_cache: dict[str, SiteDirectory] = {}
+_cache_lock = threading.Lock()
+per_request_copy("site_directory")
+
+
+def site_directory() -> SiteDirectory:
+    """Every site, rebuilt only when the catalog token changes (one SELECT otherwise)."""
+    from flask import g, has_app_context
+
+    if has_app_context() and "site_directory" in g:
+        return g.site_directory
+    token = current_token()
+    key = str(db.engine.url)
+    cached = _cache.get(key)
+    if token is not None and cached is not None and cached.token == token:
+        result = cached
+    else:
+        with _cache_lock:
+            result = SiteDirectory(token)
+            for s in db.session.scalars(select(Site)):
+                result.sites[s.id] = SiteInfo(
+                    s.id, s.code, s.name, s.kind, s.vendor_id, s.allow_negative_stock, s.active
+                )
+            if token is not None:
+                _cache[key] = result
+    if has_app_context():
+        g.site_directory = result
+    return result
