@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import (
     BigInteger,
@@ -19,21 +20,32 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pos.db import db, new_id, utcnow
+from pos.enums import check_in, values
 from pos.sites import SITE_KINDS, Site  # noqa: F401  (sites live in the kernel; re-exported)
 
-PRODUCT_TAX = ("taxable", "exempt")
-MOVE_REASONS = (
-    "receive",
-    "sale",
-    "refund",
-    "transfer_out",
-    "transfer_in",
-    "adjust",
-    "count",
-    "waste",
-    "consign_in",
-    "consign_return",
-)
+
+class ProductTax(StrEnum):
+    TAXABLE = "taxable"  #: 과세
+    EXEMPT = "exempt"  #: 면세
+
+
+class MoveReason(StrEnum):
+    """Why a stock move happened; the ledger is append-only, so every change has one."""
+
+    RECEIVE = "receive"
+    SALE = "sale"
+    REFUND = "refund"
+    TRANSFER_OUT = "transfer_out"
+    TRANSFER_IN = "transfer_in"
+    ADJUST = "adjust"
+    COUNT = "count"
+    WASTE = "waste"
+    CONSIGN_IN = "consign_in"
+    CONSIGN_RETURN = "consign_return"
+
+
+PRODUCT_TAX = values(ProductTax)
+MOVE_REASONS = values(MoveReason)
 
 
 class Vendor(db.Model):
@@ -110,7 +122,7 @@ class Product(db.Model):
     __tablename__ = "products"
     __table_args__ = (
         CheckConstraint("price >= 0", name="price_nonneg"),
-        CheckConstraint("tax in ('taxable','exempt')", name="tax"),
+        check_in("tax", ProductTax, "tax"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -154,14 +166,17 @@ class StockMove(db.Model):
     """Append-only ledger row. Never updated or deleted; corrections are new moves."""
 
     __tablename__ = "stock_moves"
-    __table_args__ = (CheckConstraint("qty <> 0", name="qty_nonzero"),)
+    __table_args__ = (
+        CheckConstraint("qty <> 0", name="qty_nonzero"),
+        check_in("reason", MoveReason, "reason"),
+    )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), index=True)
     product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
     #: signed: negative leaves the site
     qty: Mapped[int] = mapped_column(BigInteger)
-    #: one of MOVE_REASONS
+    #: one of MoveReason
     reason: Mapped[str] = mapped_column(String(20))
     #: what caused it, e.g. "sale:<uuid>"
     ref: Mapped[str] = mapped_column(String(80), default="")

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from enum import StrEnum
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from pos.api import MAX_ID
+
+
+class StockMoveKind(StrEnum):
+    """What a person may book through the stock API (sales and refunds book their own)."""
+
+    RECEIVE = "receive"
+    ADJUST = "adjust"
+    WASTE = "waste"
+    COUNT = "count"
+    TRANSFER = "transfer"
 
 
 class StockMoveIn(BaseModel):
@@ -18,7 +28,7 @@ class StockMoveIn(BaseModel):
     product_id: int = Field(ge=1, le=MAX_ID)
     #: receive / waste: units (> 0); adjust: signed change; count: the counted on-hand (>= 0)
     qty: int = Field(ge=-1_000_000, le=1_000_000)
-    kind: Literal["receive", "adjust", "waste", "count", "transfer"]
+    kind: StockMoveKind
     #: transfer only: the receiving site's code
     to_site: str | None = Field(default=None, max_length=32)
     note: str = Field(default="", max_length=200)

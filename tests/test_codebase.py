@@ -40,3 +40,30 @@ def test_models_and_migrations_agree(app_factory, backend_name):
     """Alembic's autogenerate finds nothing to add: every model change has its migration."""
     app = app_factory(backend_name)
     assert _differences(app) == []
+
+
+def test_enums_and_database_checks_agree(app_factory):
+    """Each closed set is one StrEnum: the migrated database refuses a value outside it."""
+    import re
+
+    from sqlalchemy import text
+
+    from inventory.models import MoveReason, ProductTax
+    from pos.auth.models import Role
+    from pos.sites import SiteKind
+
+    app = app_factory("sqlite")
+    with app.app_context():
+        for table, column, enum in (
+            ("users", "role", Role),
+            ("sites", "kind", SiteKind),
+            ("products", "tax", ProductTax),
+            ("stock_moves", "reason", MoveReason),
+        ):
+            sql = db.session.execute(
+                text("SELECT sql FROM sqlite_master WHERE type='table' AND name=:t"), {"t": table}
+            ).scalar()
+            found = re.search(rf"{column} in \(([^)]*)\)", sql)
+            assert found, (table, sql)
+            listed = tuple(v.strip().strip("'") for v in found.group(1).split(","))
+            assert listed == tuple(e.value for e in enum), table
