@@ -49,6 +49,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(api.bp)
     app.register_blueprint(receipt_views.bp)
     app.register_blueprint(cashier_views.bp)
+    from . import staff
+
+    staff.init_app(app)
 
     from . import cli
 

@@ -93,7 +93,7 @@ def test_pin_login_sell_reload_and_pay_cash(page, login, shot, api, on_hand, pri
     quick = pay.locator(".btn-quick", has_text="1만원")
     quick.click()
     quick.click()
-    expect(pay.locator('input[name="tendered"]')).to_have_value("20000")
+    expect(pay.locator('input[name="tendered"]')).to_have_value("20,000")  # with commas
     expect(pay.locator(".change-amount")).to_have_text("3,000원")
     shot(page, "06-payment")
     pay.locator(".btn-pay-go").click()

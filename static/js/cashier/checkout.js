@@ -1,0 +1,110 @@
+/* Sending the checkout until the server answers: the same body under the same sale id, with
+ * backoff, across reloads and Wi-Fi blinks; a refusal (4xx) goes back to the cashier. */
+import { api, errorMessage } from "./api.js";
+import { sleep } from "./util.js";
+import { fieldOfError } from "./payment.js";
+
+const RETRYABLE_4XX = new Set([408, 425, 429]);
+const MAX_BACKOFF_MS = 20000;
+
+export function checkoutPart() {
+  return {
+    sending: { attempt: 0, retrying: false, waitSeconds: 0, problem: "", needLogin: false },
+    sendLoopRunning: false,
+    wake: {},
+
+    retryNow() {
+      if (this.wake.resolve) this.wake.resolve();
+    },
+
+    async sendPending() {
+      if (this.sendLoopRunning) return;
+      const pending = this.store.get("pending");
+      if (!pending) return;
+      this.sendLoopRunning = true;
+      this.screen = "sending";
+      this.sending = { attempt: 0, retrying: false, waitSeconds: 0, problem: "", needLogin: false };
+      try {
+        for (let attempt = 1; ; attempt++) {
+          this.sending.attempt = attempt;
+          this.sending.waitSeconds = 0;
+          let res = null;
+          try {
+            res = await api("POST", "/api/sales", pending.body);
+          } catch {
+            this.online = false;
+            this.sending.problem = "서버에 연결할 수 없습니다 (Wi-Fi 확인)";
+          }
+          if (res) this.online = true;
+          if (res && (res.status === 200 || res.status === 201)) {
+            this.checkoutDone(res.data);
+            return;
+          }
+          if (res && res.status === 400 && res.data?.error?.code === "csrf") {
+            this.sending.problem = errorMessage(res); // token not renewed yet: keep trying
+          } else if (res && res.status === 401) {
+            // Logged out (교대 on another tab, or the server restarted): keep the checkout and
+            // finish it after the next log-in.
+            this.sending.needLogin = true;
+            this.sending.retrying = false;
+            this.sending.problem = "로그인이 풀렸습니다. 다시 로그인하면 이 결제를 이어서 보냅니다.";
+            return;
+          } else if (res && res.status >= 400 && res.status < 500 && !RETRYABLE_4XX.has(res.status)) {
+            this.checkoutRefused(res);
+            return;
+          } else if (res) {
+            this.sending.problem = `서버 오류 (${res.status})`;
+          }
+          const delay = Math.min(1000 * 2 ** (attempt - 1), MAX_BACKOFF_MS);
+          this.sending.retrying = true;
+          this.sending.waitSeconds = Math.ceil(delay / 1000);
+          const countdown = setInterval(() => {
+            if (this.sending.waitSeconds > 0) this.sending.waitSeconds -= 1;
+          }, 1000);
+          await sleep(delay, this.wake);
+          clearInterval(countdown);
+          this.wake = {};
+        }
+      } finally {
+        this.sendLoopRunning = false;
+      }
+    },
+
+    checkoutDone(sale) {
+      const pending = this.store.get("pending");
+      if (pending && pending.body && pending.body.id === sale.id) this.store.remove("pending");
+      this.emptyCart();
+      this.payments = [];
+      this.done = sale;
+      this.store.set("done", sale);
+      this.screen = "done";
+      this.printMessage = "";
+      this.pollPrint();
+      this.loadCatalog(); // stock counts moved
+    },
+
+    /** 4xx: the server changed nothing. Drop the pending body and let the cashier fix it; the
+     * field the server names is outlined and gets the keypad. */
+    checkoutRefused(res) {
+      this.store.remove("pending");
+      const err = res.data?.error || {};
+      const message = errorMessage(res, "결제를 처리하지 못했습니다");
+      if (err.code === "insufficient_stock" || err.code === "sold_out" || err.code === "unknown_product") {
+        this.screen = "sell";
+        this.dropPayHistory();
+        this.showToast(message);
+        this.loadCatalog();
+      } else {
+        this.screen = "pay";
+        this.payError = message;
+        const field = fieldOfError(err.field);
+        if (field === "identifier" && !this.cashReceipt.on) return;
+        if (field) {
+          this.errorField = field;
+          this.padTarget = field;
+        }
+        if (err.code === "payment_mismatch") this.loadCatalog();
+      }
+    },
+  };
+}

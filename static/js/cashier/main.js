@@ -1,0 +1,114 @@
+/* 꿈이든 POS: the cashier screen, one Alpine component made of one module per part of the
+ * screen. Everything goes through the JSON API (/api/catalog, /api/sales, ...); text from the
+ * server is only ever shown with x-text (textContent), never as HTML.
+ *
+ * Loaded with <script type="module"> BEFORE the deferred vendor/alpine.min.js: module scripts
+ * run in document order with deferred ones, so "alpine:init" is listened for in time. */
+import { api, Store } from "./api.js";
+import { askPart } from "./ask.js";
+import { cartPart } from "./cart.js";
+import { checkoutPart } from "./checkout.js";
+import { donePart } from "./done.js";
+import { keypadPart } from "./keypad.js";
+import { menuPart } from "./menu.js";
+import { optionsPart } from "./options.js";
+import { paymentPart } from "./payment.js";
+import { shiftPart } from "./shift.js";
+import { cleanMessage, won } from "./util.js";
+
+const PING_MS = 20000;
+const TOAST_MS = 4000;
+
+/** Merge the parts into one object, keeping getters as getters (a spread would call them). */
+function compose(...parts) {
+  const out = {};
+  for (const part of parts) Object.defineProperties(out, Object.getOwnPropertyDescriptors(part));
+  return out;
+}
+
+function framePart() {
+  return {
+    config: { site: { code: "" }, user: {}, methods: {}, purposes: {} },
+    store: null,
+    screen: "sell", // sell | pay | sending | done
+    online: navigator.onLine,
+    toast: "",
+    toastTimer: null,
+
+    won,
+    cleanMessage,
+
+    init() {
+      this.config = JSON.parse(document.getElementById("pos-config").textContent);
+      this.store = new Store(this.config.site.code);
+      this.selectMethod(Object.keys(this.config.methods)[0]);
+
+      const savedCart = this.store.get("cart");
+      if (savedCart && Array.isArray(savedCart.lines)) this.cart = savedCart;
+      const cached = this.store.get("catalog");
+      if (cached && Array.isArray(cached.products)) {
+        this.catalog = cached;
+        this.catalogState = "stale";
+      }
+      const pending = this.store.get("pending");
+      const done = this.store.get("done");
+      if (pending) {
+        // A checkout was on its way when the page went away: finish it first.
+        this.sendPending();
+      } else if (done) {
+        this.done = done;
+        this.screen = "done";
+        this.pollPrint();
+      }
+      this.loadCatalog();
+
+      window.addEventListener("online", () => {
+        this.online = true;
+        this.retryNow();
+      });
+      window.addEventListener("offline", () => {
+        this.online = false;
+      });
+      setInterval(() => this.ping(), PING_MS);
+      window.addEventListener("keydown", (ev) => this.onGlobalKey(ev));
+      window.addEventListener("popstate", () => this.onBack());
+      window.addEventListener("storage", (ev) => {
+        if (ev.key === this.store.prefix + "cart" && this.screen === "sell") {
+          this.cart = this.store.get("cart") || { lines: [] };
+        }
+      });
+    },
+
+    async ping() {
+      try {
+        const res = await api("GET", "/api/health");
+        this.online = res.ok;
+      } catch {
+        this.online = false;
+      }
+    },
+
+    showToast(message) {
+      this.toast = message;
+      clearTimeout(this.toastTimer);
+      this.toastTimer = setTimeout(() => (this.toast = ""), TOAST_MS);
+    },
+  };
+}
+
+document.addEventListener("alpine:init", () => {
+  window.Alpine.data("cashier", () =>
+    compose(
+      framePart(),
+      menuPart(),
+      optionsPart(),
+      cartPart(),
+      keypadPart(),
+      paymentPart(),
+      checkoutPart(),
+      donePart(),
+      askPart(),
+      shiftPart(),
+    ),
+  );
+});
