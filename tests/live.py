@@ -6,6 +6,7 @@ import json
 import os
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import threading
@@ -31,17 +32,55 @@ def pos_command() -> list[str]:
     return [sys.executable, "-m", "flask", "--app", "pos"]
 
 
-class FakePrinter:
-    """A TCP listener that keeps every connection's bytes, like a printer on port 9100."""
+#: DLE EOT n answers of an Epson-compatible printer (ESC/POS reference, "DLE EOT")
+PRINTER_OK = {1: 0x12, 2: 0x12, 3: 0x12, 4: 0x12}
+#: roll paper end: offline (bit 3), stopped by paper end (bit 5), end sensor (bits 5, 6)
+PAPER_OUT = {1: 0x1A, 2: 0x32, 3: 0x12, 4: 0x7E}
+#: cover open: offline, offline cause bit 2
+COVER_OPEN = {1: 0x1A, 2: 0x16, 3: 0x12, 4: 0x12}
+#: roll paper near its end: still online and printing
+PAPER_LOW = {1: 0x12, 2: 0x12, 3: 0x12, 4: 0x1E}
 
-    def __init__(self, port: int = 0):
+_DLE_EOT = b"\x10\x04"
+
+
+class FakePrinter:
+    """A TCP listener that behaves like a receipt printer on port 9100.
+
+    ``mode``: "print" reads every job and answers ``DLE EOT n`` real-time status queries from
+    ``status`` (``None``: a printer that never answers); "stall" accepts and never reads;
+    "reset" accepts and resets the connection at once. A query is recognised only at the end
+    of what arrived so far, as a printer does not take a real-time command inside the data of
+    another one (a raster image may hold the same bytes). ``jobs`` keeps each connection's
+    bytes without the queries, empty connections left out. ``rcvbuf`` shrinks the kernel
+    buffer to a printer's few kilobytes, so a stalled printer stops taking bytes.
+    """
+
+    def __init__(
+        self,
+        port: int = 0,
+        *,
+        mode: str = "print",
+        status: dict[int, int] | None = PRINTER_OK,
+        rcvbuf: int | None = None,
+    ):
+        assert mode in ("print", "stall", "reset")
+        self.mode = mode
+        self.status = dict(status) if status is not None else None
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if rcvbuf:  # set before listen(): accepted sockets inherit it
+            self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
         self.sock.bind(("127.0.0.1", port))
         self.sock.listen(8)
         self.port = self.sock.getsockname()[1]
+        self.url = f"tcp://127.0.0.1:{self.port}"
         self.jobs: list[bytes] = []
+        self.connections = 0
+        self.queries: list[int] = []  #: every DLE EOT n received, in order
         self._lock = threading.Lock()
+        self._closing = threading.Event()
+        self._threads: list[threading.Thread] = []
         self.thread = threading.Thread(target=self._serve, name="fake-printer", daemon=True)
         self.thread.start()
 
@@ -51,16 +90,42 @@ class FakePrinter:
                 conn, _ = self.sock.accept()
             except OSError:
                 return  # closed
-            chunks = []
-            with conn:
-                conn.settimeout(5)
-                try:
-                    while data := conn.recv(65536):
-                        chunks.append(data)
-                except OSError:
-                    pass
             with self._lock:
-                self.jobs.append(b"".join(chunks))
+                self.connections += 1
+            t = threading.Thread(target=self._handle, args=(conn,), daemon=True)
+            self._threads.append(t)
+            t.start()
+
+    def _handle(self, conn: socket.socket) -> None:
+        with conn:
+            if self.mode == "reset":
+                conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                return
+            if self.mode == "stall":
+                self._closing.wait(30)
+                return
+            job = bytearray()
+            conn.settimeout(5)
+            try:
+                while data := conn.recv(65536):
+                    job += data
+                    self._answer(conn, job)
+            except OSError:
+                pass
+        if job:
+            with self._lock:
+                self.jobs.append(bytes(job))
+
+    def _answer(self, conn: socket.socket, job: bytearray) -> None:
+        """Answer (and drop from the job) the queries the received bytes end with."""
+        found = []
+        while len(job) >= 3 and job[-3:-1] == _DLE_EOT and 1 <= job[-1] <= 4:
+            found.append(job[-1])
+            del job[-3:]
+        for n in reversed(found):
+            self.queries.append(n)
+            if self.status is not None:
+                conn.sendall(bytes([self.status[n]]))
 
     def wait_for(self, count: int, seconds: float = 10.0) -> None:
         deadline = time.monotonic() + seconds
@@ -68,12 +133,15 @@ class FakePrinter:
             time.sleep(0.02)
 
     def close(self) -> None:
+        self._closing.set()
         try:
             self.sock.shutdown(socket.SHUT_RDWR)
         except OSError:
             pass
         self.sock.close()
         self.thread.join(timeout=5)
+        for t in self._threads:
+            t.join(timeout=6)
 
 
 class LiveServer:
