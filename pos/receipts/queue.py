@@ -1,8 +1,11 @@
 """Print queue service and the background worker that drains it.
 
 Jobs live in the database, so a crash or a switched-off printer loses no receipt: the worker
-retries with backoff for ``PRINT_RETRY_WINDOW`` seconds, then marks the job failed and the
-cashier sees it in the list with a reprint button.
+retries transient faults (printer off, paper out, cover open) with backoff for
+``PRINT_RETRY_WINDOW``, then marks the job failed and the cashier sees it in the list with a
+reprint button. A permanent fault (a wrong printer URL, no such device) fails at once: waiting
+cannot fix a setting. A job is "printed" only when the printer reported itself fine after
+taking it, and "sent" when the printer cannot answer at all.
 """
 
 from __future__ import annotations
@@ -20,13 +23,29 @@ from pos.db import db, utcnow
 from pos.sales.models import Sale
 
 from .documents import receipt_documents
-from .models import PrintJob
+from .models import JOB_STATUS, OPEN_STATUSES, JobStatus, PrintJob
 
 log = logging.getLogger(__name__)
 
 #: how long a receipt is still worth printing after the sale
 PRINT_RETRY_WINDOW = timedelta(minutes=10)
 MAX_BACKOFF_SECONDS = 30
+#: what the cashier reads when a receipt could not even be made
+NO_FONT = "영수증 글꼴이 없어 출력할 수 없습니다. 관리자에게 알려 주세요."
+NOT_RENDERED = "영수증을 만들지 못했습니다. 잠시 후 다시 출력합니다."
+NO_PRINTER = "프린터 없음"
+
+
+def status_label(status: str | None) -> str:
+    """The cashier's word for a job status; "프린터 없음" for none (no printer set up)."""
+    return JOB_STATUS.get(status or "", NO_PRINTER)
+
+
+def print_info(job: PrintJob | None) -> dict:
+    """The print part of a sale as the API shows it: status, Korean label and reason."""
+    if job is None:
+        return {"status": "none", "label": NO_PRINTER, "error": None}
+    return {"status": job.status, "label": status_label(job.status), "error": job.last_error}
 
 
 def printer_configured() -> bool:
@@ -45,14 +64,14 @@ def enqueue(sale_id: str, *, reprint: bool = False) -> str | None:
             {
                 "sale_id": sale_id,
                 "reprint": reprint,
-                "status": "pending",
+                "status": JobStatus.PENDING,
                 "attempts": 0,
                 "next_attempt_at": now,
                 "created_at": now,
             }
         ],
     )
-    return "pending"
+    return JobStatus.PENDING
 
 
 def render_sale(sale: Sale, *, reprint: bool = False) -> bytes:
@@ -76,7 +95,7 @@ def _claim(job_id: int) -> bool:
         update(PrintJob)
         .where(
             PrintJob.id == job_id,
-            PrintJob.status.in_(("pending", "retrying")),
+            PrintJob.status.in_(OPEN_STATUSES),
             PrintJob.next_attempt_at <= now,
         )
         .values(
@@ -90,48 +109,69 @@ def _claim(job_id: int) -> bool:
 
 
 def process_due_jobs(limit: int = 20) -> int:
-    """Try every due job once; returns how many printed. Commits per job (worker context)."""
+    """Try every due job once; returns how many reached a printer (printed or sent). Commits
+    per job (worker context)."""
     now = utcnow()
     due = db.session.scalars(
         select(PrintJob.id)
         .where(
-            PrintJob.status.in_(("pending", "retrying")),
+            PrintJob.status.in_(OPEN_STATUSES),
             or_(PrintJob.next_attempt_at <= now, PrintJob.next_attempt_at.is_(None)),
         )
         .order_by(PrintJob.id)
         .limit(limit)
     ).all()
     db.session.commit()
-    printed = 0
-    url = current_app.config.get("PRINTER_URL")
-    timeout = current_app.config["PRINTER_TIMEOUT"]
+    done = 0
+    cfg = current_app.config
+    url = cfg.get("PRINTER_URL")
+    timeout = cfg["PRINTER_TIMEOUT"]
+    status_timeout = cfg.get("PRINTER_STATUS_TIMEOUT")
     for job_id in due:
         if not _claim(job_id):
             continue
         job = db.session.get(PrintJob, job_id)
+        sale_id = job.sale_id
         try:
             data = render_sale(job.sale, reprint=job.reprint)
             db.session.commit()  # release the read transaction before slow I/O
-            printers.send(url, data, timeout=timeout)
-        except Exception as exc:  # noqa: BLE001 - any failure is retried, never lost
-            job = db.session.get(PrintJob, job_id)
-            job.last_error = str(exc)[:300]
-            if utcnow() - job.created_at > PRINT_RETRY_WINDOW:
-                job.status = "failed"
-            else:
-                job.status = "retrying"
-                delay = min(MAX_BACKOFF_SECONDS, 2 ** min(job.attempts, 5))
-                job.next_attempt_at = utcnow() + timedelta(seconds=delay)
-            db.session.commit()
-            log.warning("print job %s failed: %s", job_id, exc)
+            delivery = printers.send(url, data, timeout=timeout, status_timeout=status_timeout)
+        except printers.PrinterError as exc:
+            _not_printed(job_id, exc.message, exc.code, permanent=not exc.retryable)
+            log.warning("print job %s (sale %s) not printed: %s", job_id, sale_id, exc.detail)
             continue
+        except printers.FontNotFoundError as exc:
+            _not_printed(job_id, NO_FONT, "no_font", permanent=True)
+            log.error("print job %s (sale %s): %s", job_id, sale_id, exc)
+            continue
+        except Exception:  # noqa: BLE001 - any other failure is retried, never lost
+            db.session.rollback()
+            _not_printed(job_id, NOT_RENDERED, "error", permanent=False)
+            log.exception("print job %s (sale %s) failed", job_id, sale_id)
+            continue
+        confirmed = delivery is printers.Delivery.CONFIRMED
         job = db.session.get(PrintJob, job_id)
-        job.status = "printed"
+        job.status = JobStatus.PRINTED if confirmed else JobStatus.SENT
         job.printed_at = utcnow()
-        job.last_error = None
+        job.last_error = job.error_code = None
         db.session.commit()
-        printed += 1
-    return printed
+        log.info("print job %s (sale %s) %s", job_id, sale_id, job.status)
+        done += 1
+    return done
+
+
+def _not_printed(job_id: int, message: str, code: str, *, permanent: bool) -> None:
+    """Keep the Korean reason; retry with backoff unless retrying cannot help or it is late."""
+    job = db.session.get(PrintJob, job_id)
+    job.last_error = message[:300]
+    job.error_code = code[:30]
+    if permanent or utcnow() - job.created_at > PRINT_RETRY_WINDOW:
+        job.status = JobStatus.FAILED
+    else:
+        job.status = JobStatus.RETRYING
+        delay = min(MAX_BACKOFF_SECONDS, 2 ** min(job.attempts, 5))
+        job.next_attempt_at = utcnow() + timedelta(seconds=delay)
+    db.session.commit()
 
 
 class PrintWorker:

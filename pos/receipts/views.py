@@ -19,7 +19,8 @@ from pos.db import db
 from pos.sales.models import Sale
 
 from .documents import allocated_payments, option_label, receipt_documents
-from .models import PrintJob
+from .models import JobStatus, PrintJob
+from .queue import status_label
 
 bp = Blueprint("receipts", __name__)
 
@@ -62,7 +63,10 @@ def e_receipt_qr(sale_id: str):
     return Response(qr_svg(sale.receipt_url), mimetype="image/svg+xml")
 
 
-@endpoint("/print-jobs", summary="Receipts not printed yet or failed, newest first")
+@endpoint(
+    "/print-jobs",
+    summary="Receipts waiting, retrying or failed, newest first (all=1: printed and sent too)",
+)
 @login_required
 def list_print_jobs():
     site = current_site()
@@ -74,7 +78,8 @@ def list_print_jobs():
         .limit(50)
     )
     if request.args.get("all") != "1":
-        q = q.where(PrintJob.status != "printed")
+        # printed and sent jobs need nothing from the cashier
+        q = q.where(PrintJob.status.not_in((JobStatus.PRINTED, JobStatus.SENT)))
     jobs = db.session.scalars(q).all()
     return jsonify(
         {
@@ -87,9 +92,10 @@ def list_print_jobs():
                     "total": j.sale.total,
                     "reprint": j.reprint,
                     "status": j.status,
-                    "label": j.status_label,
+                    "label": status_label(j.status),
                     "attempts": j.attempts,
                     "error": j.last_error,
+                    "error_code": j.error_code,
                 }
                 for j in jobs
             ],
