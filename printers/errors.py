@@ -65,6 +65,8 @@ _ERRNO = {
     errno.EBUSY: ("busy", BUSY, True),
     errno.EAGAIN: ("busy", BUSY, True),
     errno.ENOENT: ("no_device", NO_DEVICE, False),
+    errno.ENODEV: ("no_device", NO_DEVICE, False),
+    errno.ENXIO: ("no_device", NO_DEVICE, False),
     errno.ENOTDIR: ("no_device", NO_DEVICE, False),
     errno.EISDIR: ("no_device", NO_DEVICE, False),
     errno.ENOTTY: ("no_device", NO_DEVICE, False),
@@ -72,6 +74,15 @@ _ERRNO = {
     errno.EPERM: ("no_permission", NO_PERMISSION, False),
     errno.EROFS: ("no_permission", NO_PERMISSION, False),
 }
+
+
+def is_timeout(exc: BaseException) -> bool:
+    """A wait ran out: socket, pyserial write or pyusb transfer."""
+    return (
+        isinstance(exc, TimeoutError | socket.timeout)
+        or type(exc).__name__ in ("USBTimeoutError", "SerialTimeoutException")
+        or getattr(exc, "errno", None) == errno.ETIMEDOUT
+    )
 
 
 def _os_cause(exc: BaseException) -> BaseException:
@@ -89,7 +100,7 @@ def from_exception(exc: BaseException, target: PrinterTarget, url: str) -> Print
     where = describe(target)
     cause = _os_cause(exc)
     detail = f"{where}: {type(cause).__name__}: {cause}"
-    if isinstance(cause, TimeoutError | socket.timeout):
+    if is_timeout(cause) or is_timeout(exc):
         code, message, retryable = "timeout", NO_ANSWER, True
     elif isinstance(cause, socket.gaierror):
         code, message, retryable = "unknown_host", UNKNOWN_HOST, True

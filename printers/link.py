@@ -15,7 +15,7 @@ import time
 
 from escpos.printer import File, Network, Serial, Usb
 
-from .errors import NO_DRIVER, PrinterError
+from .errors import NO_DRIVER, PrinterError, is_timeout
 from .status import PrinterState, StatusQuery, status_byte
 from .target import PrinterTarget
 
@@ -27,12 +27,6 @@ except ImportError:  # pragma: no cover - other systems skip the drain check
     TIOCOUTQ = None
 
 _POLL = 0.01
-
-
-def _is_timeout(exc: BaseException) -> bool:
-    return isinstance(exc, TimeoutError | socket.timeout) or (
-        type(exc).__name__ == "USBTimeoutError" or getattr(exc, "errno", None) == errno.ETIMEDOUT
-    )
 
 
 class Link:
@@ -95,7 +89,7 @@ class Link:
         try:
             reply = bytes(read())
         except Exception as exc:
-            if _is_timeout(exc):
+            if is_timeout(exc):
                 return None
             raise
         if not reply and self.target.scheme == "tcp":

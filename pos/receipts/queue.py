@@ -126,7 +126,9 @@ def process_due_jobs(limit: int = 20) -> int:
     cfg = current_app.config
     url = cfg.get("PRINTER_URL")
     timeout = cfg["PRINTER_TIMEOUT"]
+    #: seconds a printer gets to answer a status query (printers' default when unset)
     status_timeout = cfg.get("PRINTER_STATUS_TIMEOUT")
+    status_timeout = None if status_timeout in (None, "") else float(status_timeout)
     for job_id in due:
         if not _claim(job_id):
             continue
