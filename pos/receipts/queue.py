@@ -34,6 +34,8 @@ MAX_BACKOFF_SECONDS = 30
 NO_FONT = "영수증 글꼴이 없어 출력할 수 없습니다. 관리자에게 알려 주세요."
 NOT_RENDERED = "영수증을 만들지 못했습니다. 잠시 후 다시 출력합니다."
 NO_PRINTER = "프린터 없음"
+#: the reprint refusal when no printer is set up (no setting names on the tablet)
+NO_PRINTER_MESSAGE = "이 매장에는 영수증 프린터가 설정되어 있지 않습니다. 관리자에게 알려 주세요."
 
 
 def status_label(status: str | None) -> str:
