@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 
 import click
@@ -219,48 +218,26 @@ def receipt_cmd(sale_id: str, out: str | None, reprint: bool) -> None:
 @click.command("serve")
 @click.option("--host", default="0.0.0.0")
 @click.option("--port", default=5000, type=int)
-@click.option("--workers", default=2, type=int, help="server processes (one per core)")
-@click.option("--threads", default=2, type=int, help="threads per process")
+@click.option("--workers", default=2, type=int, help="web processes (one per core)")
+@click.option("--threads", default=2, type=int, help="request threads per web process")
 @with_appcontext
 def serve_cmd(host: str, port: int, workers: int, threads: int) -> None:
-    """Production server (gunicorn) plus the background print worker."""
-    import subprocess
-
-    from gunicorn.app.base import BaseApplication
-
-    from . import create_app
+    """Production server (hypercorn: slow clients never hold a request thread) plus the print
+    worker; SIGTERM or Ctrl+C finishes the requests in flight, then stops."""
+    from .server import make_config, serve
 
     app = current_app._get_current_object()
-
-    class Server(BaseApplication):
-        def load_config(self):
-            self.cfg.set("bind", f"{host}:{port}")
-            self.cfg.set("workers", workers)
-            self.cfg.set("worker_class", "gthread")
-            self.cfg.set("threads", threads)
-            self.cfg.set("timeout", 60)
-            self.cfg.set("graceful_timeout", 10)
-            self.cfg.set("proc_name", "kkumideun-pos")
-            if "control_socket_disable" in self.cfg.settings:  # gunicorn >= 24
-                self.cfg.set("control_socket_disable", True)
-
-        def load(self):
-            # each worker process builds its own app (own engine and connections) after the fork
-            return create_app()
-
     shown = "localhost" if host in ("0.0.0.0", "::") else host
     click.echo(f"꿈이든 POS ({app.config['POS_ROLE']}) http://{shown}:{port}/  (Ctrl+C로 종료)")
-    # one print worker for the whole server, in its own fresh process (not a fork)
-    printer = subprocess.Popen(
-        [sys.executable, "-c", "from pos.receipts.queue import run_print_worker_process as r; r()"]
-    )
-    master = os.getpid()
-    try:
-        Server().run()
-    finally:
-        if os.getpid() == master:  # web workers leave through here too, after their fork
-            printer.terminate()
-            printer.wait(5)
+    sys.exit(serve(make_config(host, port, max(1, workers)), max(1, threads)))
+
+
+@click.command("print-worker")
+def print_worker_cmd() -> None:
+    """Print queued receipts until stopped; `pos serve` runs one in its own process."""
+    from .receipts.queue import run_print_worker_process
+
+    run_print_worker_process()
 
 
 def init_app(app) -> None:
@@ -272,5 +249,6 @@ def init_app(app) -> None:
         import_group,
         receipt_cmd,
         serve_cmd,
+        print_worker_cmd,
     ):
         app.cli.add_command(command)

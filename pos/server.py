@@ -1,0 +1,191 @@
+"""The production server behind ``pos serve``: hypercorn running the WSGI app (DESIGN §2).
+
+Why hypercorn (figures in ``bench/README.md``): it parses HTTP in asyncio and reads a request's
+whole body before handing it to a request thread, so a client that trickles its headers or its
+body holds a coroutine and a few kilobytes, never one of the few threads that sell; it serves
+TLS itself; and a request in flight at SIGTERM is finished before the worker leaves.
+
+Layout: this process binds the socket, then starts ``workers`` fresh interpreters (spawn, not
+fork: each builds its own app, engine and SQLite connections), each an asyncio loop with
+``threads`` request threads, plus one print worker (``pos print-worker``). A web worker that dies
+is started again; SIGTERM or SIGINT stops them all gently.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+import os
+import signal
+import ssl
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from multiprocessing.connection import wait
+from pathlib import Path
+
+from hypercorn.config import Config
+
+#: Largest request body the server buffers at all; the app's MAX_CONTENT_LENGTH is stricter
+#: per kind of request. A declared Content-Length above it is refused before any body is read.
+MAX_BODY = 16 * 1024 * 1024
+#: Request line plus headers.
+MAX_HEADER = 16 * 1024
+#: A client silent this long in the middle of a request is dropped.
+READ_TIMEOUT = 30
+#: An idle keep-alive connection is closed after this long.
+KEEP_ALIVE = 10
+#: Requests in flight get this long to finish at shutdown.
+GRACEFUL = 10
+
+TOO_LARGE = '{"error":{"code":"too_large","message":"요청이 너무 큽니다","field":null}}'.encode()
+
+
+def make_config(
+    host: str, port: int, workers: int, certfile: str | None = None, keyfile: str | None = None
+) -> Config:
+    config = Config()
+    config.bind = [f"[{host}]:{port}" if ":" in host else f"{host}:{port}"]
+    config.workers = workers
+    config.wsgi_max_body_size = MAX_BODY
+    config.h11_max_incomplete_size = MAX_HEADER
+    config.h2_max_header_list_size = MAX_HEADER
+    config.read_timeout = READ_TIMEOUT
+    config.keep_alive_timeout = KEEP_ALIVE
+    config.graceful_timeout = GRACEFUL
+    config.include_server_header = False
+    config.accesslog = None  # the app logs its own requests, without secrets
+    config.errorlog = "-"
+    config.certfile, config.keyfile = certfile, keyfile
+    return config
+
+
+class _BodyLimit:
+    """Answers 413 at once to a declared body over MAX_BODY instead of buffering it first."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send, sync_spawn, call_soon) -> None:
+        if scope["type"] == "http":
+            length = dict(scope["headers"]).get(b"content-length", b"")
+            if length.isdigit() and int(length) > MAX_BODY:
+                headers = [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(TOO_LARGE)).encode()),
+                    (b"connection", b"close"),
+                ]
+                await send({"type": "http.response.start", "status": 413, "headers": headers})
+                await send({"type": "http.response.body", "body": TOO_LARGE, "more_body": False})
+                return
+        await self.app(scope, receive, send, sync_spawn, call_soon)
+
+
+def _web_worker(config: Config, sockets, shutdown, threads: int, parent: int) -> None:
+    """One web process: its own app, an asyncio loop parsing HTTP, ``threads`` request threads.
+    Leaves gently on SIGTERM/SIGINT, when the server says so, or when the server is gone."""
+    from hypercorn.asyncio.run import worker_serve
+    from hypercorn.utils import wrap_app
+
+    from . import create_app
+
+    app = _BodyLimit(wrap_app(create_app(), config.wsgi_max_body_size, "wsgi"))
+    logging.getLogger("hypercorn.error").propagate = False  # it has its own handler
+
+    async def main() -> None:
+        loop = asyncio.get_running_loop()
+        loop.set_default_executor(ThreadPoolExecutor(threads, thread_name_prefix="pos-request"))
+        loop.set_exception_handler(_quiet_tls_errors)
+        stop = asyncio.Event()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
+
+        async def until_stopped() -> None:
+            while not (stop.is_set() or shutdown.is_set() or os.getppid() != parent):
+                try:
+                    await asyncio.wait_for(stop.wait(), 0.2)
+                except TimeoutError:
+                    pass
+
+        await worker_serve(app, config, sockets=sockets, shutdown_trigger=until_stopped)
+
+    asyncio.run(main())
+
+
+def _quiet_tls_errors(loop: asyncio.AbstractEventLoop, context: dict) -> None:
+    # a browser refusing our local CA ends its handshake; that is not a server error
+    if not isinstance(context.get("exception"), ssl.SSLError):
+        loop.default_exception_handler(context)
+
+
+def print_worker_command() -> list[str]:
+    """``pos print-worker`` of this installation, or the same through ``python -m flask``."""
+    script = Path(sys.executable).with_name("pos")
+    if script.exists():
+        return [str(script), "print-worker"]
+    return [sys.executable, "-m", "flask", "--app", "pos", "print-worker"]
+
+
+def serve(config: Config, threads: int) -> int:
+    """Run the web workers and the print worker until SIGTERM or SIGINT; return the exit code."""
+    sockets = config.create_sockets()
+    ctx = multiprocessing.get_context("spawn")
+    shutdown = ctx.Event()
+    stopping = threading.Event()
+
+    def on_signal(*_) -> None:
+        stopping.set()
+
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
+    printer = subprocess.Popen(print_worker_command())
+
+    started: dict[int, float] = {}
+
+    def start_worker():
+        proc = ctx.Process(
+            target=_web_worker,
+            args=(config, sockets, shutdown, threads, os.getpid()),
+            name="pos-web",
+        )
+        proc.start()
+        started[proc.pid] = time.monotonic()
+        return proc
+
+    workers = [start_worker() for _ in range(config.workers)]
+    code = 0
+    try:
+        while not stopping.is_set():
+            wait([p.sentinel for p in workers], timeout=0.5)
+            for i, proc in enumerate(workers):
+                if proc.exitcode is None or stopping.is_set():
+                    continue
+                if time.monotonic() - started.pop(proc.pid) < 10:
+                    # it could not even start (a broken database, a bad setting): restarting
+                    # it forever would only hide that
+                    print(f"web worker exited at start ({proc.exitcode})", file=sys.stderr)
+                    stopping.set()
+                    code = 1
+                    break
+                print(f"web worker {proc.pid} exited ({proc.exitcode}); starting another")
+                workers[i] = start_worker()
+    finally:
+        shutdown.set()
+        for proc in workers:
+            proc.join(GRACEFUL + 5)
+            if proc.exitcode is None:
+                proc.terminate()
+                proc.join(5)
+                code = 1
+        printer.terminate()
+        try:
+            printer.wait(10)
+        except subprocess.TimeoutExpired:
+            printer.kill()
+        for sock in sockets.secure_sockets + sockets.insecure_sockets:
+            sock.close()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    return code
