@@ -26,9 +26,10 @@ ENV_KEYS = (
     "KITCHEN_PRINTER_URL",
     "LOGIN_RATE_LIMIT",
     "LOGIN_NAME_RATE_LIMIT",
+    "PRINTER_STATUS_TIMEOUT",
 )
 INT_KEYS = {"PRINTER_COLUMNS", "SERVER_PORT"}
-FLOAT_KEYS = {"PRINTER_TIMEOUT"}
+FLOAT_KEYS = {"PRINTER_TIMEOUT", "PRINTER_STATUS_TIMEOUT"}
 
 
 def defaults(instance_path: str) -> dict:
@@ -40,6 +41,8 @@ def defaults(instance_path: str) -> dict:
         "PRINTER_COLUMNS": 42,
         "PRINTER_HANGUL": "text",
         "PRINTER_TIMEOUT": 4.0,
+        #: seconds to wait for a printer's status answer before calling the job 전송됨
+        "PRINTER_STATUS_TIMEOUT": 1.5,
         "RECEIPT_BASE_URL": None,
         "CENTRAL_URL": None,
         "SYNC_TOKEN": None,
@@ -58,7 +61,6 @@ def defaults(instance_path: str) -> dict:
         #: log-in attempts per client address and per user name (Flask-Limiter syntax)
         "LOGIN_RATE_LIMIT": "20 per minute;200 per hour",
         "LOGIN_NAME_RATE_LIMIT": "10 per minute",
-        "API_RATE_LIMIT": "600 per minute",
         "RATELIMIT_ENABLED": True,
         "RATELIMIT_HEADERS_ENABLED": True,
         "PRINT_WORKER": False,

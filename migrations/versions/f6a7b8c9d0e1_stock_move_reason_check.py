@@ -37,4 +37,4 @@ def upgrade():
 
 def downgrade():
     with op.batch_alter_table("stock_moves") as batch:
-        batch.drop_constraint("ck_stock_moves_reason", type_="check")
+        batch.drop_constraint(op.f("ck_stock_moves_reason"), type_="check")
