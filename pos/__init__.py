@@ -33,7 +33,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     import inventory
 
-    from . import api, auth, db, outbox  # noqa: F401
+    from . import api, auth, db, limits, outbox  # noqa: F401
     from .cashier import views as cashier_views
     from .receipts import views as receipt_views
     from .sales import views as sales_views  # noqa: F401  (registers API routes)
@@ -43,6 +43,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     migrate.init_app(app, db.db)
     csrf.init_app(app)
     api.init_app(app)
+    limits.init_app(app)
     auth.init_app(app)
     # /api/login has no session to protect yet; it returns the token later calls must send.
     csrf.exempt("pos.auth.views.api_login")
