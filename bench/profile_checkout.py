@@ -22,7 +22,8 @@ import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from checkout import BASKET, PIN, ROOT, SITE, USERNAME, pos_command  # noqa: E402
+from common import BASKET, PIN, SITE, USERNAME  # noqa: E402
+from server import ROOT, pos_command  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
