@@ -38,6 +38,20 @@ class StaffRow:
     def locked(self) -> bool:
         return self.locked_until is not None
 
+    @property
+    def pin_user(self) -> bool:
+        """Who logs in with a PIN; managers and admins keep to passwords, so a PIN set here
+        never opens a short-secret way into their accounts."""
+        return bool(self.user.pin_hash) or self.user.role == "cashier"
+
+    @property
+    def until_text(self) -> str:
+        if self.locked_until is None:
+            return ""
+        today = datetime.now(KST).date() == self.locked_until.date()
+        fmt = "%H:%M까지" if today else "%m월 %d일 %H:%M까지"
+        return self.locked_until.strftime(fmt)
+
 
 def _scope():
     """Users this manager looks after: their own site's, or everyone's when they have no site
@@ -79,6 +93,7 @@ def _managed_user(user_id: int) -> User:
 def index():
     names = _site_names()
     rows = [_row(u, names) for u in db.session.scalars(_scope())]
+    rows.sort(key=lambda r: not r.locked)  # the ones waiting for help first
     return render_template("staff/index.html", rows=rows)
 
 
@@ -96,6 +111,8 @@ def unlock_user(user_id: int):
 @manager_only
 def reset_pin(user_id: int):
     user = _managed_user(user_id)
+    if not _row(user, {}).pin_user:
+        abort(403)
     pin = request.form.get("pin", "")
     again = request.form.get("pin_again", "")
     if not PIN_RE.fullmatch(pin):

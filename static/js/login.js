@@ -104,7 +104,8 @@ document.addEventListener("alpine:init", () => {
     get lockText() {
       const s = this.lockLeft;
       const m = Math.floor(s / 60);
-      return m ? `${m}분 ${s % 60}초` : `${s}초`;
+      if (!m) return `${s}초`;
+      return s % 60 ? `${m}분 ${s % 60}초` : `${m}분`;
     },
 
     remember(username, until) {

@@ -6,12 +6,16 @@ Screenshots of each screen are kept in test-artifacts/screenshots/.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from live import FakePrinter, LiveServer
+from live import ROOT as LIVE_ROOT
+from live import FakePrinter, LiveServer, pos_command
 from playwright.sync_api import Browser, Page, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -26,7 +30,16 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 TABLET = {"width": 1024, "height": 768}
+PORTRAIT = {"width": 800, "height": 1280}
 SITE = "CAFE03"
+#: every test logs in from 127.0.0.1: the per-address log-in limit is not what these test
+RELAXED_LIMITS = 'LOGIN_RATE_LIMIT = "1000 per minute"\nLOGIN_NAME_RATE_LIMIT = "100 per minute"\n'
+#: cashiers of the lock-out server, one per test that locks someone: (username, name, PIN)
+LOCK_CASHIERS = [
+    ("lock1", "최잠금", "2580"),
+    ("lock2", "한풀림", "1470"),
+    ("lock3", "오새핀", "3690"),
+]
 
 
 @pytest.fixture(scope="session")
@@ -42,6 +55,7 @@ def server(tmp_path_factory, printer) -> Iterator[str]:
     live = LiveServer(
         tmp_path_factory.mktemp("pos-instance"), SITE, PRINTER_URL=f"tcp://127.0.0.1:{printer.port}"
     )
+    (live.instance / "config.py").write_text(RELAXED_LIMITS, encoding="utf-8")
     try:
         yield live.start()
     finally:
@@ -58,9 +72,45 @@ def browser() -> Iterator[Browser]:
         chromium.close()
 
 
+@pytest.fixture(scope="session")
+def lock_server(tmp_path_factory) -> Iterator[str]:
+    """A second server for tests that lock cashiers out, so the shared one's log-in page and
+    users stay as the other tests expect. Has the LOCK_CASHIERS at CAFE03 besides the demo."""
+    live = LiveServer(tmp_path_factory.mktemp("pos-lock-instance"), SITE)
+    (live.instance / "config.py").write_text(RELAXED_LIMITS, encoding="utf-8")
+    for username, name, pin in LOCK_CASHIERS:
+        args = ["user", "add", username, "--role", "cashier", "--site", SITE, "--pin", pin]
+        done = subprocess.run(
+            pos_command() + args + ["--display-name", name],
+            env=live.env,
+            cwd=LIVE_ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+    try:
+        yield live.start()
+    finally:
+        live.stop()
+
+
+@pytest.fixture
+def lock_page(browser, lock_server):
+    """Factory like new_page, on the lock-out server."""
+    with _pages(browser, lock_server) as make:
+        yield make
+
+
 @pytest.fixture
 def new_page(browser, server):
     """Factory: a fresh browser context (own cookies and localStorage) with a viewport."""
+    with _pages(browser, server) as make:
+        yield make
+
+
+@contextlib.contextmanager
+def _pages(browser: Browser, base_url: str):
     contexts = []
     errors: list[str] = []
 
@@ -69,7 +119,7 @@ def new_page(browser, server):
             viewport=viewport or TABLET,
             locale="ko-KR",
             timezone_id="Asia/Seoul",
-            base_url=server,
+            base_url=base_url,
             has_touch=True,
             **options,
         )
@@ -79,9 +129,11 @@ def new_page(browser, server):
         page.on("pageerror", lambda exc: errors.append(str(exc)))
         return page
 
-    yield make
-    for context in contexts:
-        context.close()
+    try:
+        yield make
+    finally:
+        for context in contexts:
+            context.close()
     assert not errors, f"JavaScript errors on the page: {errors}"
 
 
@@ -98,6 +150,10 @@ def shot():
     def take(page: Page, name: str) -> Path:
         path = SCREENSHOTS / f"{name}.png"
         page.screenshot(path=str(path), full_page=True)
+        extra = os.environ.get("POS_SHOTS_DIR")  # e.g. /tmp/shots, to look at them by hand
+        if extra:
+            os.makedirs(extra, exist_ok=True)
+            shutil.copy(path, extra)
         return path
 
     return take

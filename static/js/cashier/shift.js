@@ -6,6 +6,8 @@ import { won } from "./util.js";
 export function shiftPart() {
   return {
     payHistory: false, // an entry of ours is on the history stack for the payment step
+    backPending: false, // dropPayHistory's history.back() has not arrived as popstate yet
+    pushAfterBack: false,
 
     /** 교대: with lines in the cart, ask whether the next cashier takes the order over. */
     async shiftChange(form) {
@@ -26,6 +28,12 @@ export function shiftPart() {
     },
 
     pushPayHistory() {
+      if (this.backPending) {
+        // our step back has not landed yet: push once it has (see onBack)
+        this.pushAfterBack = true;
+        this.payHistory = true;
+        return;
+      }
       if (this.payHistory) return;
       window.history.pushState({ pos: "pay" }, "");
       this.payHistory = true;
@@ -35,13 +43,26 @@ export function shiftPart() {
     dropPayHistory() {
       if (!this.payHistory) return;
       this.payHistory = false;
+      if (this.pushAfterBack) {
+        this.pushAfterBack = false; // never pushed: nothing to take off
+        return;
+      }
+      this.backPending = true;
       window.history.back();
     },
 
     onBack() {
+      if (this.backPending) {
+        this.backPending = false; // dropPayHistory's own step back
+        if (this.pushAfterBack) {
+          this.pushAfterBack = false;
+          window.history.pushState({ pos: "pay" }, "");
+        }
+        return;
+      }
       const ours = this.payHistory;
       this.payHistory = false;
-      if (!ours) return; // dropPayHistory's own step back, or an entry from before a reload
+      if (!ours) return; // an entry from before a reload: nothing of ours to close
       if (this.question) this.answer(null);
       if (this.screen === "pay") {
         this.backToSell();
