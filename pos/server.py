@@ -14,6 +14,7 @@ is started again; SIGTERM or SIGINT stops them all gently.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import multiprocessing
 import os
@@ -41,8 +42,6 @@ KEEP_ALIVE = 10
 #: Requests in flight get this long to finish at shutdown.
 GRACEFUL = 10
 
-TOO_LARGE = '{"error":{"code":"too_large","message":"요청이 너무 큽니다","field":null}}'.encode()
-
 
 def make_config(
     host: str, port: int, workers: int, certfile: str | None = None, keyfile: str | None = None
@@ -58,30 +57,40 @@ def make_config(
     config.graceful_timeout = GRACEFUL
     config.include_server_header = False
     config.accesslog = None  # the app logs its own requests, without secrets
-    config.errorlog = "-"
     config.certfile, config.keyfile = certfile, keyfile
     return config
 
 
-class _BodyLimit:
-    """Answers 413 at once to a declared body over MAX_BODY instead of buffering it first."""
+class _Limits:
+    """Refuses a declared body over MAX_BODY (413) before reading any of it, and headers over
+    MAX_HEADER (431): hypercorn's own header limit holds only while headers are incomplete."""
 
     def __init__(self, app) -> None:
         self.app = app
 
     async def __call__(self, scope, receive, send, sync_spawn, call_soon) -> None:
         if scope["type"] == "http":
+            head = len(scope["raw_path"]) + len(scope["query_string"])
+            head += sum(len(k) + len(v) + 4 for k, v in scope["headers"])
             length = dict(scope["headers"]).get(b"content-length", b"")
+            if head > MAX_HEADER:
+                return await _refuse(send, 431, "header_too_large", "요청 헤더가 너무 큽니다")
             if length.isdigit() and int(length) > MAX_BODY:
-                headers = [
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(TOO_LARGE)).encode()),
-                    (b"connection", b"close"),
-                ]
-                await send({"type": "http.response.start", "status": 413, "headers": headers})
-                await send({"type": "http.response.body", "body": TOO_LARGE, "more_body": False})
-                return
+                return await _refuse(send, 413, "too_large", "요청이 너무 큽니다")
         await self.app(scope, receive, send, sync_spawn, call_soon)
+
+
+async def _refuse(send, status: int, code: str, message: str) -> None:
+    body = json.dumps(
+        {"error": {"code": code, "message": message, "field": None}}, ensure_ascii=False
+    ).encode()
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(body)).encode()),
+        (b"connection", b"close"),  # the rest of the request is never read
+    ]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body, "more_body": False})
 
 
 def _web_worker(config: Config, sockets, shutdown, threads: int, parent: int) -> None:
@@ -92,8 +101,8 @@ def _web_worker(config: Config, sockets, shutdown, threads: int, parent: int) ->
 
     from . import create_app
 
-    app = _BodyLimit(wrap_app(create_app(), config.wsgi_max_body_size, "wsgi"))
-    logging.getLogger("hypercorn.error").propagate = False  # it has its own handler
+    app = _Limits(wrap_app(create_app(), config.wsgi_max_body_size, "wsgi"))
+    config.errorlog = _server_log()
 
     async def main() -> None:
         loop = asyncio.get_running_loop()
@@ -113,6 +122,19 @@ def _web_worker(config: Config, sockets, shutdown, threads: int, parent: int) ->
         await worker_serve(app, config, sockets=sockets, shutdown_trigger=until_stopped)
 
     asyncio.run(main())
+
+
+def _server_log() -> logging.Logger:
+    """hypercorn's own messages, once each on standard error (it would add a second handler
+    beside the root logger's)."""
+    log = logging.getLogger("hypercorn.error")
+    if not log.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(asctime)s [%(process)d] %(message)s"))
+        log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    log.propagate = False
+    return log
 
 
 def _quiet_tls_errors(loop: asyncio.AbstractEventLoop, context: dict) -> None:

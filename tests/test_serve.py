@@ -23,7 +23,17 @@ SLOW_BODIES = 8
 
 @pytest.fixture()
 def live(tmp_path):
+    """A server of its own, for a test that stops it."""
     server = LiveServer(tmp_path / "instance")
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory):
+    """One server for the tests that leave it running."""
+    server = LiveServer(tmp_path_factory.mktemp("serve") / "instance")
     server.start()
     yield server
     server.stop()
@@ -100,14 +110,43 @@ def sale_body(http: requests.Session, base: str) -> dict:
     }
 
 
-def test_sales_go_through_while_slow_clients_trickle(live):
-    body = sale_body(login(live.base), live.base)
-    with Trickle(live.port):
-        http = login(live.base)  # a tablet logging in during the attack, too
+def test_sales_go_through_while_slow_clients_trickle(shared):
+    body = sale_body(login(shared.base), shared.base)
+    with Trickle(shared.port):
+        http = login(shared.base)  # a tablet logging in during the attack, too
         for _ in range(3):
             body["id"] = str(uuid.uuid4())
-            resp = http.post(live.base + "/api/sales", json=body, timeout=10)
+            resp = http.post(shared.base + "/api/sales", json=body, timeout=10)
             assert resp.status_code == 201, resp.text
+
+
+def _raw(port: int, request: bytes) -> tuple[int, bytes]:
+    """Send ``request`` as it is; the status and body of the answer."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+        s.sendall(request)
+        answer = b""
+        while chunk := s.recv(65536):
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    return int(head.split()[1]), body
+
+
+def test_a_huge_declared_body_is_refused_before_it_is_sent(shared):
+    status, body = _raw(
+        shared.port,
+        b"POST /api/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        b"Content-Length: 300000000\r\n\r\n{",
+    )
+    assert status == 413
+    assert json.loads(body)["error"]["code"] == "too_large"
+
+
+def test_huge_headers_are_refused(shared):
+    status, body = _raw(
+        shared.port,
+        b"GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + b"a" * 40000 + b"\r\n\r\n",
+    )
+    assert status in (400, 431)
 
 
 @pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
