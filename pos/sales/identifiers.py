@@ -39,3 +39,21 @@ def mask_cash_receipt_id(identifier: str) -> tuple[str, str]:
     if 16 <= len(digits) <= 19:
         return "card", f"{digits[:4]}-****-****-{digits[-4:]}"
     raise BadIdentifier("휴대전화번호, 사업자등록번호 또는 현금영수증카드 번호가 아닙니다")
+
+
+#: a run this long is a card number (ISO/IEC 7812: 13 to 19 digits), never a slip's other field
+_CARD_RUN = re.compile(r"\d{13,}")
+
+
+def looks_like_card_number(text: str | None) -> bool:
+    """True for text that holds a card number, so it is refused rather than stored (DESIGN §4).
+
+    The rule: after removing spaces and dashes, any run of 13 or more digits. Approval numbers
+    from Korean card terminals are 8 digits (some vans use up to 12, with letters), and an
+    issuer is a name, so no honest value has such a run, while a typed card number always does
+    (13-19 digits, 4-4-4-4 with dashes or spaces). The Luhn check is deliberately not required:
+    a card number with one digit mistyped fails Luhn but still gives away 15 of 16 digits.
+    """
+    if not text:
+        return False
+    return _CARD_RUN.search(re.sub(r"[\s-]", "", text)) is not None

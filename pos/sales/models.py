@@ -18,19 +18,13 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pos.db import db, utcnow
+from pos.enums import check_in
 
-PAYMENT_METHODS = {
-    "cash": "현금",
-    "card": "카드",
-    "transfer": "계좌이체",
-    "local_currency": "지역화폐",
-    "onnuri": "온누리상품권",
-    "zeropay": "제로페이",
-    "easypay": "간편결제",
-}
-#: tenders for which a 현금영수증 can be issued
-CASH_LIKE = ("cash", "transfer")
-CASH_RECEIPT_PURPOSES = {"income_deduction": "소득공제", "expense_proof": "지출증빙"}
+# the labels are re-exported: the cashier page and older importers take them from here
+from .enums import CASH_LIKE as CASH_LIKE
+from .enums import CASH_RECEIPT_PURPOSES as CASH_RECEIPT_PURPOSES
+from .enums import PAYMENT_METHODS as PAYMENT_METHODS
+from .enums import CashReceiptPurpose, PaymentMethod, SaleStatus
 
 
 class Sale(db.Model):
@@ -40,6 +34,7 @@ class Sale(db.Model):
         CheckConstraint("discount >= 0 and discount <= subtotal", name="discount_range"),
         CheckConstraint("taxable_supply + vat + exempt = total", name="vat_adds_up"),
         UniqueConstraint("site_id", "business_day", "number", name="uq_sales_site_day_number"),
+        check_in("status", SaleStatus, "status"),
     )
 
     #: UUID made by the tablet, so a retried checkout finds the same sale
@@ -51,7 +46,7 @@ class Sale(db.Model):
     #: local (Asia/Seoul) calendar day the number belongs to
     business_day: Mapped[date] = mapped_column(Date, index=True)
     receipt_no: Mapped[str] = mapped_column(String(40), unique=True)
-    status: Mapped[str] = mapped_column(String(16), default="completed")
+    status: Mapped[str] = mapped_column(String(16), default=SaleStatus.COMPLETED.value)
     subtotal: Mapped[int] = mapped_column(BigInteger)
     discount: Mapped[int] = mapped_column(BigInteger, default=0)
     total: Mapped[int] = mapped_column(BigInteger)
@@ -139,7 +134,10 @@ class SaleLine(db.Model):
 
 class Payment(db.Model):
     __tablename__ = "payments"
-    __table_args__ = (CheckConstraint("amount > 0", name="amount_pos"),)
+    __table_args__ = (
+        CheckConstraint("amount > 0", name="amount_pos"),
+        check_in("method", PaymentMethod, "method"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     sale_id: Mapped[str] = mapped_column(ForeignKey("sales.id", ondelete="CASCADE"), index=True)
@@ -163,6 +161,7 @@ class CashReceipt(db.Model):
     """현금영수증 request. The identifier is stored masked; 주민등록번호 is never accepted."""
 
     __tablename__ = "cash_receipts"
+    __table_args__ = (check_in("purpose", CashReceiptPurpose, "purpose"),)
 
     sale_id: Mapped[str] = mapped_column(
         ForeignKey("sales.id", ondelete="CASCADE"), primary_key=True

@@ -2,18 +2,37 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from pos.api import MAX_ID
+from pos.enums import values
+
+from .enums import CashReceiptPurpose, PaymentMethod
+from .identifiers import looks_like_card_number
 
 MAX_WON = 100_000_000
 
-PaymentMethod = Literal[
-    "cash", "card", "transfer", "local_currency", "onnuri", "zeropay", "easypay"
-]
+
+def one_of(enum: type[StrEnum]):
+    """The enum's values as a ``Literal``: OpenAPI lists them and a wrong one gets the usual
+    Korean "허용되지 않는 값입니다", the same set the database's CHECK allows."""
+    return Literal[values(enum)]  # type: ignore[valid-type]
+
+
+def _no_card_number(what: str):
+    """Refuse a card number typed into another field of the slip (DESIGN §4: never stored);
+    checked before the field's pattern, so "4111 1111 …" gets this message, not a format one."""
+
+    def check(text: object) -> object:
+        if isinstance(text, str) and looks_like_card_number(text):
+            raise ValueError(f"{what} 자리에 카드번호를 입력하지 마세요")
+        return text
+
+    return BeforeValidator(check)
 
 
 class _Strict(BaseModel):
@@ -30,13 +49,16 @@ class LineIn(_Strict):
 
 
 class PaymentIn(_Strict):
-    method: PaymentMethod
+    method: one_of(PaymentMethod)  # type: ignore[valid-type]
     amount: int = Field(ge=1, le=MAX_WON)
     #: cash handed over; change = tendered - amount
     tendered: int | None = Field(default=None, ge=0, le=MAX_WON)
-    #: card approval number from the card terminal (required for card)
-    approval_no: str | None = Field(default=None, max_length=30, pattern=r"^[0-9A-Za-z-]{1,30}$")
-    issuer: str | None = Field(default=None, max_length=30)
+    #: card approval number from the card terminal (required for card); usually 8 digits, never
+    #: the card number (13+ digits in a row are refused, see ``looks_like_card_number``)
+    approval_no: Annotated[str | None, _no_card_number("승인번호")] = Field(
+        default=None, max_length=30, pattern=r"^[0-9A-Za-z-]{1,30}$"
+    )
+    issuer: Annotated[str | None, _no_card_number("카드사")] = Field(default=None, max_length=30)
     #: card number as printed on the terminal slip; stored masked (first 4, last 4)
     card_no: str | None = Field(default=None, max_length=25, pattern=r"^[0-9*\- ]{4,25}$")
     #: 0 = 일시불
@@ -44,7 +66,7 @@ class PaymentIn(_Strict):
 
 
 class CashReceiptIn(_Strict):
-    purpose: Literal["income_deduction", "expense_proof"]
+    purpose: one_of(CashReceiptPurpose)  # type: ignore[valid-type]
     #: phone number, 사업자등록번호 or cash-receipt card number; never 주민등록번호
     identifier: str = Field(min_length=4, max_length=30)
 
