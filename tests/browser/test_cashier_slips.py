@@ -223,11 +223,15 @@ def test_sold_out_badge_beside_the_name(new_page, login, shot, viewport):
     shot(page, f"slips-17-sold-out-{viewport['width']}x{viewport['height']}")
 
 
-def test_touch_targets_are_at_least_44px(page, login):
+def test_touch_targets_are_at_least_44px(page, login, shot):
     """Item 17: the cart's × and every other control a finger must hit are 44×44 px or more."""
     login(page)
     product(page, "수제 마들렌").click()
-    remove = page.locator(".cart .line-remove").bounding_box()
+    product(page, "아메리카노").click()
+    page.locator(".options-dialog .choice", has_text="ICE").click()
+    page.locator(".options-dialog .btn-add").click()
+    shot(page, "slips-17-cart-1024x768")
+    remove = page.locator(".cart .line-remove").first.bounding_box()
     assert remove["width"] >= 44 and remove["height"] >= 44, remove
     small = """() => Array.from(document.querySelectorAll(
         'button, a[href], select, input:not([type=checkbox]):not([type=hidden]), label.check'

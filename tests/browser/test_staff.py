@@ -109,6 +109,7 @@ def test_manager_unlocks_a_cashier_who_then_logs_in(lock_page, shot):
 
     manager = lock_page()
     manager_login(manager)
+    shot(manager, "staff-16b-manager-pos-1024x768")
     manager.get_by_role("link", name="직원 관리").click()
     manager.wait_for_url("**/staff")
     card = manager.locator(f'.staff-card[data-username="{username}"]')
