@@ -1,21 +1,20 @@
-"""Turn a stored sale into the plain receipt documents that ``printers`` lays out."""
+"""Turn a sale record into the plain receipt documents that ``printers`` lays out."""
 
 from __future__ import annotations
-
-import json
 
 from inventory.models import Vendor
 from inventory.vendors import format_brn
 from pos import money
 from pos.db import db
-from pos.sales.models import (
-    CASH_LIKE,
-    CASH_RECEIPT_PURPOSES,
-    PAYMENT_METHODS,
-    Sale,
-    SaleReceipt,
+from pos.sales.models import Sale
+from pos.sales.record import (
+    LineOption,
+    SaleRecord,
+    VendorReceipt,
+    cash_like_amount,
+    load_sale_record,
+    local_time,
 )
-from pos.sales.service import local_time
 from printers.document import (
     ReceiptCashReceipt,
     ReceiptDocument,
@@ -25,12 +24,12 @@ from printers.document import (
 )
 
 
-def option_label(opt: dict) -> str:
-    delta = opt.get("price_delta", 0)
-    return opt["name"] + (f" +{money.num(delta)}" if delta > 0 else "")
+def option_label(opt: LineOption) -> str:
+    """ "샷 추가 +500": the option with its surcharge, as the receipt prints it."""
+    return opt.name + (f" +{money.num(opt.price_delta)}" if opt.price_delta > 0 else "")
 
 
-def allocated_payments(sale: Sale) -> list[list[tuple[int, int]]]:
+def allocated_payments(sale: Sale | SaleRecord) -> list[list[tuple[int, int]]]:
     """Per receipt, (payment index, amount): each vendor's tenders add up to its 합계 and each
     payment's parts to the payment (a joint checkout at a fair)."""
     table = money.apportion_matrix(
@@ -41,7 +40,7 @@ def allocated_payments(sale: Sale) -> list[list[tuple[int, int]]]:
     ]
 
 
-def _footer(receipt: SaleReceipt) -> tuple[str, ...]:
+def _footer(receipt: VendorReceipt) -> tuple[str, ...]:
     lines = ("꿈이든 - 자활 성공의 꿈이 들어있는 곳", "이용해 주셔서 감사합니다")
     vendor = db.session.get(Vendor, receipt.vendor_id)
     if vendor is not None and vendor.is_example:
@@ -49,47 +48,43 @@ def _footer(receipt: SaleReceipt) -> tuple[str, ...]:
     return lines
 
 
-def receipt_documents(sale: Sale, *, reprint: bool = False) -> list[ReceiptDocument]:
-    issued = local_time(sale.created_at).strftime("%Y-%m-%d %H:%M:%S")
-    site = sale.site
-    allocation = allocated_payments(sale)
+def receipt_documents(sale: Sale | SaleRecord, *, reprint: bool = False) -> list[ReceiptDocument]:
+    """One document per vendor receipt. A stored ``Sale`` (the print queue, the e-receipt page)
+    is read as its ``SaleRecord``, so paper, page and API show the same sale."""
+    rec = sale if isinstance(sale, SaleRecord) else load_sale_record(sale.id)
+    issued = local_time(rec.created_at).strftime("%Y-%m-%d %H:%M:%S")
+    allocation = allocated_payments(rec)
     # cash handed over and change go on the last receipt carrying a part of that payment
     last_receipt = {i: r for r, parts in enumerate(allocation) for i, _ in parts}
-    docs = []
-    for r, (receipt, parts) in enumerate(zip(sale.receipts, allocation, strict=True)):
-        change_here = {i for i, _ in parts if last_receipt[i] == r}
-        docs.append(
-            _document(
-                sale,
-                receipt,
-                parts,
-                issued,
-                site.name if site else "",
-                reprint=reprint,
-                change_here=change_here,
-            )
+    return [
+        _document(
+            rec,
+            receipt,
+            parts,
+            issued,
+            reprint=reprint,
+            change_here={i for i, _ in parts if last_receipt[i] == r},
         )
-    return docs
+        for r, (receipt, parts) in enumerate(zip(rec.receipts, allocation, strict=True))
+    ]
 
 
 def _document(
-    sale: Sale,
-    receipt: SaleReceipt,
+    rec: SaleRecord,
+    receipt: VendorReceipt,
     parts: list[tuple[int, int]],
     issued: str,
-    site_name: str,
     *,
     reprint: bool,
     change_here: set[int],
 ) -> ReceiptDocument:
-    lines = [ln for ln in sale.lines if ln.receipt_position == receipt.position]
     payments = []
     for index, amount in parts:
-        p = sale.payments[index]
+        p = rec.payments[index]
         show_cash = p.method == "cash" and index in change_here
         payments.append(
             ReceiptPayment(
-                method=PAYMENT_METHODS[p.method],
+                method=p.method.label,
                 amount=amount,
                 tendered=p.tendered if show_cash else None,
                 change=p.change if show_cash else None,
@@ -100,11 +95,11 @@ def _document(
             )
         )
     cash_receipt = None
-    cash_amount = sum(a for i, a in parts if sale.payments[i].method in CASH_LIKE)
-    if sale.cash_receipt and cash_amount:
+    cash_amount = cash_like_amount(rec.payments[i] for i, _ in parts)
+    if rec.cash_receipt and cash_amount:
         cash_receipt = ReceiptCashReceipt(
-            purpose=CASH_RECEIPT_PURPOSES[sale.cash_receipt.purpose],
-            masked_id=sale.cash_receipt.masked_id,
+            purpose=rec.cash_receipt.purpose.label,
+            masked_id=rec.cash_receipt.masked_id,
             amount=cash_amount,
         )
     discounts = (("할인", receipt.discount),) if receipt.discount else ()
@@ -115,21 +110,22 @@ def _document(
             brn=format_brn(receipt.vendor_brn),
             address=receipt.vendor_address,
             phone=receipt.vendor_phone,
-            site_name=site_name,
+            site_name=rec.site_name,
         ),
         issued_at=issued,
         receipt_no=receipt.receipt_no,
-        order_no=sale.number,
+        order_no=rec.number,
         lines=tuple(
             ReceiptLine(
                 name=ln.name,
                 qty=ln.qty,
                 unit_price=ln.unit_price,
                 amount=ln.amount,
-                options=tuple(option_label(o) for o in json.loads(ln.options_json)),
+                options=tuple(option_label(o) for o in ln.options),
                 exempt=ln.tax == "exempt",
             )
-            for ln in lines
+            for ln in rec.lines
+            if ln.receipt_position == receipt.position
         ),
         subtotal=receipt.subtotal,
         discounts=discounts,
@@ -139,7 +135,7 @@ def _document(
         total=receipt.total,
         payments=tuple(payments),
         cash_receipt=cash_receipt,
-        qr_url=sale.receipt_url,
+        qr_url=rec.receipt_url,
         reprint=reprint,
         footer=_footer(receipt),
     )

@@ -4,53 +4,56 @@ from __future__ import annotations
 
 from pos.outbox import record_event
 
-from .service import SaleRecord, line_view
-
-PAYMENT_KEYS = (
-    "method",
-    "amount",
-    "tendered",
-    "change",
-    "approval_no",
-    "issuer",
-    "masked_card",
-    "installment",
-)
+from .record import SaleRecord
 
 
-def sale_event_payload(rec: SaleRecord, site_code: str, username: str | None) -> dict:
-    sale = rec.sale
+def sale_event_payload(rec: SaleRecord) -> dict:
+    """The event's payload, from the same record the API and the receipts show."""
     return {
-        "id": sale["id"],
-        "site": site_code,
-        "number": sale["number"],
-        "business_day": sale["business_day"].isoformat(),
-        "receipt_no": sale["receipt_no"],
-        "created_at": sale["created_at"].isoformat(),
-        "user": username,
-        **{
-            k: sale[k]
-            for k in ("subtotal", "discount", "total", "taxable_total", "taxable_supply", "vat")
-        },
-        "exempt": sale["exempt"],
-        "receipt_token": sale["receipt_token"],
+        "id": rec.id,
+        "site": rec.site_code,
+        "number": rec.number,
+        "business_day": rec.business_day.isoformat(),
+        "receipt_no": rec.receipt_no,
+        "created_at": rec.created_at.isoformat(),
+        "user": rec.username,
+        "subtotal": rec.subtotal,
+        "discount": rec.discount,
+        "total": rec.total,
+        "taxable_total": rec.taxable_total,
+        "taxable_supply": rec.taxable_supply,
+        "vat": rec.vat,
+        "exempt": rec.exempt,
+        "receipt_token": rec.receipt_token,
         "lines": [
             {
-                **line_view(ln),
-                "vendor_brn": rec.receipts[ln["receipt_position"]]["vendor_brn"],
-                "track_stock": ln["track_stock"],
+                **ln.view(),
+                "vendor_brn": rec.receipts[ln.receipt_position].vendor_brn,
+                "track_stock": ln.track_stock,
             }
             for ln in rec.lines
         ],
-        "payments": [{k: p[k] for k in PAYMENT_KEYS} for p in rec.payments],
+        "payments": [
+            {
+                "method": p.method.value,
+                "amount": p.amount,
+                "tendered": p.tendered,
+                "change": p.change,
+                "approval_no": p.approval_no,
+                "issuer": p.issuer,
+                "masked_card": p.masked_card,
+                "installment": p.installment,
+            }
+            for p in rec.payments
+        ],
         "cash_receipt": (
-            {"purpose": rec.cash_receipt["purpose"], "masked_id": rec.cash_receipt["masked_id"]}
+            {"purpose": rec.cash_receipt.purpose.value, "masked_id": rec.cash_receipt.masked_id}
             if rec.cash_receipt
             else None
         ),
     }
 
 
-def record_sale_event(rec: SaleRecord, site_code: str, username: str | None) -> None:
-    payload = sale_event_payload(rec, site_code, username)
-    record_event("sale.completed", site_code, payload, event_id=rec.sale["id"])
+def record_sale_event(rec: SaleRecord) -> None:
+    """The ``sale.completed`` outbox row, in the sale's transaction; the sale id is its id."""
+    record_event("sale.completed", rec.site_code, sale_event_payload(rec), event_id=rec.id)

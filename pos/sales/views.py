@@ -8,28 +8,17 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from inventory.cache import pricing_catalog
-from inventory.models import OptionGroup, Product, Site, StockLevel
-from pos import money
+from inventory.models import OptionGroup, Product, StockLevel
 from pos.api import ApiError, endpoint
-from pos.auth.models import User
 from pos.auth.service import login_required
 from pos.context import current_site, receipt_base_url
 from pos.db import db
 from pos.receipts.models import JOB_STATUS
-from pos.receipts.queue import enqueue, latest_job
+from pos.receipts.queue import enqueue
 
-from .events import record_sale_event
-from .models import CASH_LIKE, CASH_RECEIPT_PURPOSES, PAYMENT_METHODS, Sale
+from .record import sale_view
 from .schemas import SaleIn
-from .service import (
-    SaleRecord,
-    checkout,
-    line_view,
-    load_sale_record,
-    local_time,
-    request_hash,
-)
+from .service import PlacedSale, place_sale, replay_sale, stored_sale, visible_sale_id
 
 
 def catalog_json(site) -> dict:
@@ -93,114 +82,17 @@ def catalog_json(site) -> dict:
     }
 
 
-def sale_json(
-    rec: SaleRecord, site_code: str, cashier: str | None, print_status: str, print_error=None
-) -> dict:
-    """The sale as the API shows it; ``print_status`` is a job status or "none"."""
-    sale = rec.sale
-    print_info = {
-        "status": print_status,
-        "label": JOB_STATUS.get(print_status, "프린터 없음"),
-        "error": print_error,
-    }
-    cash = rec.cash_receipt
-    split = money.VatSplit(sale["taxable_supply"], sale["vat"], sale["exempt"])
-    tender_splits = money.tender_vat(split, [p["amount"] for p in rec.payments])
-    cash_amount = sum(p["amount"] for p in rec.payments if p["method"] in CASH_LIKE)
+def sale_json(placed: PlacedSale) -> dict:
+    """The sale as the API shows it, with its print job's state."""
+    status = placed.print_status
     return {
-        "id": sale["id"],
-        "number": sale["number"],
-        "receipt_no": sale["receipt_no"],
-        "status": sale["status"],
-        "site": site_code,
-        "cashier": cashier,
-        "created_at": local_time(sale["created_at"]).isoformat(),
-        "subtotal": sale["subtotal"],
-        "discount": sale["discount"],
-        "total": sale["total"],
-        "taxable_total": sale["taxable_total"],
-        "taxable": sale["taxable_supply"],
-        "vat": sale["vat"],
-        "exempt": sale["exempt"],
-        "change": sale["change_due"],
-        "lines": [
-            {
-                "product_id": ln["product_id"],
-                **line_view(ln),
-                "receipt": ln["receipt_position"],
-            }
-            for ln in rec.lines
-        ],
-        "payments": [
-            {
-                "method": p["method"],
-                "label": PAYMENT_METHODS[p["method"]],
-                "amount": p["amount"],
-                "tendered": p["tendered"],
-                "change": p["change"],
-                "approval_no": p["approval_no"],
-                "issuer": p["issuer"],
-                "card_no": p["masked_card"],
-                "installment": p["installment"],
-                # DESIGN §4: the VAT split allocated to this tender
-                "taxable": t.taxable_supply,
-                "vat": t.vat,
-                "exempt": t.exempt,
-            }
-            for p, t in zip(rec.payments, tender_splits, strict=True)
-        ],
-        "cash_receipt": (
-            {
-                "purpose": cash["purpose"],
-                "label": CASH_RECEIPT_PURPOSES[cash["purpose"]],
-                "identifier": cash["masked_id"],
-                "amount": cash_amount,
-            }
-            if cash
-            else None
-        ),
-        "receipts": [
-            {
-                "receipt_no": r["receipt_no"],
-                "vendor": {
-                    "name": r["vendor_name"],
-                    "owner": r["vendor_owner"],
-                    "brn": r["vendor_brn"],
-                },
-                "subtotal": r["subtotal"],
-                "discount": r["discount"],
-                "total": r["total"],
-                "taxable": r["taxable_supply"],
-                "vat": r["vat"],
-                "exempt": r["exempt"],
-            }
-            for r in rec.receipts
-        ],
-        "receipt_url": sale["receipt_url"],
-        "print": print_info,
+        **sale_view(placed.record),
+        "print": {
+            "status": status,
+            "label": JOB_STATUS.get(status, "프린터 없음"),
+            "error": placed.print_error,
+        },
     }
-
-
-def stored_sale_json(sale_id: str) -> dict | None:
-    rec = load_sale_record(sale_id)
-    if rec is None:
-        return None
-    site = db.session.get(Site, rec.sale["site_id"])
-    user = db.session.get(User, rec.sale["user_id"]) if rec.sale["user_id"] else None
-    job = latest_job(sale_id)
-    return sale_json(
-        rec,
-        site.code,
-        user.display_name if user else None,
-        job.status if job else "none",
-        job.last_error if job else None,
-    )
-
-
-def _replay(sale_id: str, stored_hash: str, payload: SaleIn):
-    if stored_hash != request_hash(payload):
-        raise ApiError(409, "id_conflict", "이미 다른 내용으로 처리된 판매 번호입니다", "id")
-    return jsonify(stored_sale_json(_own_sale(sale_id))), 200
 
 
 @endpoint(
@@ -226,46 +118,28 @@ def get_catalog():
 )
 @login_required
 def post_sale(payload: SaleIn):
-    sale_id = str(payload.id)
-    if (stored_hash := _stored_hash(sale_id)) is not None:
-        return _replay(sale_id, stored_hash, payload)
     site = current_site()
-    catalog = pricing_catalog()
     try:
-        rec = checkout(payload, site, catalog, current_user.id, receipt_base_url())
-        record_sale_event(rec, site.code, current_user.username)
-        print_status = enqueue(sale_id)
+        placed = place_sale(
+            payload, site=site, user=current_user, receipt_base_url=receipt_base_url()
+        )
         db.session.commit()
     except (IntegrityError, ApiError):
         # The same id may have won a race in another request (on PostgreSQL a twin request
         # waits on the stock row, then finds it sold): answer like a retry, never a refusal.
         db.session.rollback()
-        if (stored_hash := _stored_hash(sale_id)) is not None:
-            return _replay(sale_id, stored_hash, payload)
-        raise
+        if (placed := replay_sale(payload, current_user)) is None:
+            raise
     except Exception:
         db.session.rollback()
         raise
-    status = print_status or "none"
-    return jsonify(sale_json(rec, site.code, current_user.display_name, status)), 201
-
-
-def _stored_hash(sale_id: str) -> str | None:
-    return db.session.execute(select(Sale.request_hash).where(Sale.id == sale_id)).scalar()
-
-
-def _own_sale(sale_id: str) -> str:
-    """The sale's id if this user may see it: cashiers only their own site's sales."""
-    site_id = db.session.execute(select(Sale.site_id).where(Sale.id == sale_id)).scalar()
-    if site_id is None or (current_user.site_id and site_id != current_user.site_id):
-        raise ApiError(404, "not_found", "판매를 찾을 수 없습니다")
-    return sale_id
+    return jsonify(sale_json(placed)), 201 if placed.created else 200
 
 
 @endpoint("/sales/<sale_id>", summary="Read a sale with its receipts and print status")
 @login_required
 def get_sale(sale_id: str):
-    return jsonify(stored_sale_json(_own_sale(sale_id)))
+    return jsonify(sale_json(stored_sale(sale_id, current_user)))
 
 
 @endpoint(
@@ -276,7 +150,7 @@ def get_sale(sale_id: str):
 )
 @login_required
 def print_sale(sale_id: str):
-    status = enqueue(_own_sale(sale_id), reprint=True)
+    status = enqueue(visible_sale_id(sale_id, current_user), reprint=True)
     if status is None:
         raise ApiError(409, "no_printer", "프린터가 설정되어 있지 않습니다 (PRINTER_URL)")
     db.session.commit()
