@@ -326,7 +326,10 @@ def init_app(app) -> None:
 
     @app.errorhandler(ApiError)
     def _api_error(exc: ApiError):
-        return error_response(exc.status, exc.code, exc.message, exc.field, **exc.extra)
+        body, status = error_response(exc.status, exc.code, exc.message, exc.field, **exc.extra)
+        if exc.extra.get("retry_after"):
+            body.headers["Retry-After"] = str(exc.extra["retry_after"])
+        return body, status
 
     @app.errorhandler(CSRFError)
     def _csrf_error(exc: CSRFError):

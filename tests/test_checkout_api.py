@@ -280,9 +280,10 @@ def test_order_numbers_count_up_and_read_back(app, cashier):
     assert got.status_code == 200 and got.get_json()["number"] == 3
     assert got.get_json()["payments"][0]["label"] == "제로페이"
     assert cashier.get(f"/api/sales/{uuid.uuid4()}").status_code == 404
-    # a cashier of another branch cannot even log in on this branch's server
+    # a cashier of another branch cannot even log in on this branch's server, and is told
+    # no more than a stranger would be (not whether the PIN was right)
     refused = app.test_client().post("/api/login", json={"username": "cashier7", "pin": "2468"})
-    assert refused.status_code == 403 and refused.get_json()["error"]["code"] == "wrong_site"
+    assert refused.status_code == 401 and refused.get_json()["error"]["code"] == "bad_credentials"
 
 
 def test_stock_endpoint(app, cashier):

@@ -99,3 +99,28 @@ def test_huge_ids_are_invalid_input(fair):
         assert (
             db.session.execute(select(Site).filter_by(code="GN-FAIR")).scalar_one().kind == "fair"
         )
+
+
+def test_joint_checkout_lines_keep_the_order_sent(fair):
+    api = ApiClient(fair, "organiser", pin="1357")
+    products = api.get("/api/catalog").get_json()["products"]
+    by_vendor: dict[str, list[dict]] = {}
+    for p in products:
+        if not p["option_groups"] and p["price"] > 0:
+            by_vendor.setdefault(p["vendor"]["name"], []).append(p)
+    (a, *_), (b, *_) = list(by_vendor.values())[:2]
+    order = [a, b, a] if a["id"] != b["id"] else [a, b]
+    lines = [{"product_id": p["id"], "qty": 1, "options": []} for p in order]
+    total = sum(p["price"] for p in order)
+    body = {
+        "id": str(uuid.uuid4()),
+        "lines": lines,
+        "payments": [{"method": "cash", "amount": total}],
+    }
+    resp = api.post("/api/sales", json=body)
+    assert resp.status_code == 201, resp.get_json()
+    sent = [line["product_id"] for line in lines]
+    assert [ln["product_id"] for ln in resp.get_json()["lines"]] == sent
+    again = api.get(f"/api/sales/{body['id']}").get_json()
+    assert [ln["product_id"] for ln in again["lines"]] == sent
+    assert len(again["receipts"]) == 2

@@ -87,7 +87,9 @@ def test_sales_keep_succeeding_during_a_login_flood(tmp_path):
     sales, codes = _sell_during_flood(tmp_path)
     assert sales == [201] * len(sales)
     # the flood was refused by the rate limit, cheaply, not by checking hashes
-    assert codes.count(429) > 0.8 * len(codes), {c: codes.count(c) for c in set(codes)}
+    hashed = codes.count(401) + codes.count(423)
+    # each server process lets 20 tries a minute through from one address, then answers 429
+    assert codes.count(429) > 2 * hashed and hashed <= 60, {c: codes.count(c) for c in set(codes)}
     assert 0 not in codes  # and the server kept answering it
 
 

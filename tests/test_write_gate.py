@@ -36,9 +36,12 @@ def test_gate_is_released_after_every_kind_of_request(sqlite_app):
     assert gate_is_free()
     assert api.post("/api/sales", json=dict(good, discount=5)).status_code == 409
     assert gate_is_free()
-    assert api.post("/api/logout").status_code == 200  # a POST that writes nothing
+    assert api.post("/api/logout").status_code == 200  # ends the user's sessions
     assert gate_is_free()
-    assert sqlite_app.test_client().post("/api/login", json={"username": "x"}).status_code == 401
+    assert sqlite_app.test_client().post("/api/login", json={"username": "x"}).status_code == 400
+    assert gate_is_free()
+    wrong = {"username": "x", "pin": "0000"}  # read, hashed, then one short write
+    assert sqlite_app.test_client().post("/api/login", json=wrong).status_code == 401
     assert gate_is_free()
 
 

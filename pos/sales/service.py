@@ -213,7 +213,7 @@ def _receipts_and_lines(
     priced: list[PricedLine], receipt_no: str
 ) -> tuple[tuple[VendorReceipt, ...], tuple[SaleLineRecord, ...]]:
     """One receipt per seller in the cart, in order of first appearance, each with its own
-    totals and VAT split (DESIGN §4); lines in the order sent within each receipt."""
+    totals and VAT split (DESIGN §4); lines in the order sent."""
     groups: dict[int, list[PricedLine]] = {}
     for p in priced:
         groups.setdefault(p.seller.id, []).append(p)
@@ -242,8 +242,8 @@ def _receipts_and_lines(
                 exempt=g_split.exempt,
             )
         )
-    # positions follow the receipts, as they always have: a receipt's lines stay together
-    ordered = [p for group in groups.values() for p in group]
+    # lines keep the order the tablet sent (DESIGN §5); each names its receipt
+    ordered = priced
     lines = tuple(
         SaleLineRecord(
             position=i,

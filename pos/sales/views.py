@@ -14,7 +14,7 @@ from pos.auth.service import login_required
 from pos.context import current_site, receipt_base_url
 from pos.db import db
 from pos.receipts.models import JOB_STATUS
-from pos.receipts.queue import enqueue
+from pos.receipts.queue import NO_PRINTER_MESSAGE, enqueue
 
 from .record import sale_view
 from .schemas import SaleIn
@@ -152,6 +152,6 @@ def get_sale(sale_id: str):
 def print_sale(sale_id: str):
     status = enqueue(visible_sale_id(sale_id, current_user), reprint=True)
     if status is None:
-        raise ApiError(409, "no_printer", "프린터가 설정되어 있지 않습니다 (PRINTER_URL)")
+        raise ApiError(409, "no_printer", NO_PRINTER_MESSAGE)
     db.session.commit()
     return jsonify({"status": status, "label": JOB_STATUS[status]}), 202

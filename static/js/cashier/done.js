@@ -42,7 +42,8 @@ export function donePart() {
       const id = this.done && this.done.id;
       for (let i = 0; i < PRINT_POLLS && this.done && this.done.id === id; i++) {
         const status = this.printStatus.status;
-        if (status === "printed" || status === "none") return;
+        // final answers: printed, sent (the printer cannot report), failed, or no printer
+        if (["printed", "sent", "failed", "none"].includes(status)) return;
         await sleep(1500);
         try {
           const res = await api("GET", `/api/sales/${encodeURIComponent(id)}`);
