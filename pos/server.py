@@ -49,6 +49,7 @@ def make_config(
     config = Config()
     config.bind = [f"[{host}]:{port}" if ":" in host else f"{host}:{port}"]
     config.workers = workers
+    config.worker_class = _best_loop()
     config.wsgi_max_body_size = MAX_BODY
     config.h11_max_incomplete_size = MAX_HEADER
     config.h2_max_header_list_size = MAX_HEADER
@@ -121,7 +122,29 @@ def _web_worker(config: Config, sockets, shutdown, threads: int, parent: int) ->
 
         await worker_serve(app, config, sockets=sockets, shutdown_trigger=until_stopped)
 
-    asyncio.run(main())
+    with asyncio.Runner(loop_factory=_loop_factory(config.worker_class)) as runner:
+        runner.run(main())
+
+
+def _loop_factory(kind: str):
+    if kind == "uvloop":
+        import uvloop
+
+        return uvloop.new_event_loop
+    return None
+
+
+def _best_loop() -> str:
+    """uvloop when installed (a faster event loop), else asyncio's own; ``POS_SERVE_LOOP``
+    chooses one for a comparison."""
+    wanted = os.environ.get("POS_SERVE_LOOP", "")
+    if wanted in ("asyncio", "uvloop"):
+        return wanted
+    try:
+        import uvloop  # noqa: F401
+    except ImportError:
+        return "asyncio"
+    return "uvloop"
 
 
 def _server_log() -> logging.Logger:
