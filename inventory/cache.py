@@ -8,7 +8,6 @@ across several server processes sharing one database.
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -16,12 +15,11 @@ from sqlalchemy.orm import selectinload
 
 from pos.db import db
 from pos.sites import SiteInfo  # noqa: F401  (re-exported for checkout)
-from pos.versions import current_token, per_request_copy, watch
+from pos.versions import TokenCache, watch
 
 from .models import Category, Option, OptionGroup, Product, Vendor
 
 watch(Product, Option, OptionGroup, Vendor, Category)
-per_request_copy("pricing_catalog")
 
 
 @dataclass(frozen=True)
@@ -75,10 +73,6 @@ class PricingCatalog:
     vendors: dict[int, VendorInfo] = field(default_factory=dict)
 
 
-_cache: dict[str, PricingCatalog] = {}
-_cache_lock = threading.Lock()
-
-
 def _build(token: str | None) -> PricingCatalog:
     cat = PricingCatalog(token=token)
     for v in db.session.scalars(select(Vendor)):
@@ -118,22 +112,9 @@ def _build(token: str | None) -> PricingCatalog:
     return cat
 
 
+_catalog = TokenCache("pricing_catalog", _build)
+
+
 def pricing_catalog() -> PricingCatalog:
     """The current copy: one SELECT when nothing changed, a rebuild when something did."""
-    from flask import g, has_app_context
-
-    if has_app_context() and "pricing_catalog" in g:
-        return g.pricing_catalog
-    token = current_token()
-    key = str(db.engine.url)
-    cached = _cache.get(key)
-    if token is not None and cached is not None and cached.token == token:
-        result = cached
-    else:
-        with _cache_lock:
-            result = _build(token)
-            if token is not None:
-                _cache[key] = result
-    if has_app_context():
-        g.pricing_catalog = result
-    return result
+    return _catalog.get()

@@ -5,7 +5,6 @@ Part of the kernel: auth, sales and inventory all need the site, so it lives bel
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -15,7 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pos.db import db
 from pos.enums import check_in, values
-from pos.versions import current_token, per_request_copy, watch
+from pos.versions import TokenCache, watch
 
 if TYPE_CHECKING:
     from inventory.models import Vendor
@@ -83,31 +82,18 @@ class SiteDirectory:
         return next((s for _, s in sorted(self.sites.items()) if s.active), None)
 
 
-_cache: dict[str, SiteDirectory] = {}
-_cache_lock = threading.Lock()
-per_request_copy("site_directory")
+def _build(token: str | None) -> SiteDirectory:
+    directory = SiteDirectory(token)
+    for s in db.session.scalars(select(Site)):
+        directory.sites[s.id] = SiteInfo(
+            s.id, s.code, s.name, s.kind, s.vendor_id, s.allow_negative_stock, s.active
+        )
+    return directory
+
+
+_directory = TokenCache("site_directory", _build)
 
 
 def site_directory() -> SiteDirectory:
     """Every site, rebuilt only when the catalog token changes (one SELECT otherwise)."""
-    from flask import g, has_app_context
-
-    if has_app_context() and "site_directory" in g:
-        return g.site_directory
-    token = current_token()
-    key = str(db.engine.url)
-    cached = _cache.get(key)
-    if token is not None and cached is not None and cached.token == token:
-        result = cached
-    else:
-        with _cache_lock:
-            result = SiteDirectory(token)
-            for s in db.session.scalars(select(Site)):
-                result.sites[s.id] = SiteInfo(
-                    s.id, s.code, s.name, s.kind, s.vendor_id, s.allow_negative_stock, s.active
-                )
-            if token is not None:
-                _cache[key] = result
-    if has_app_context():
-        g.site_directory = result
-    return result
+    return _directory.get()

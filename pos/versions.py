@@ -10,7 +10,10 @@ each other.
 
 from __future__ import annotations
 
+import threading
 import uuid
+from collections.abc import Callable
+from typing import Generic, TypeVar
 
 from sqlalchemy import String, event, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -53,6 +56,41 @@ _request_copies: set[str] = {"catalog_token"}
 def per_request_copy(name: str) -> None:
     """Declare a ``g`` attribute that caches data of the current token for one request."""
     _request_copies.add(name)
+
+
+T = TypeVar("T")
+
+
+class TokenCache(Generic[T]):
+    """A per-process copy of something built from the database (the pricing catalog, the
+    sites, the users), rebuilt only when the catalog token changes and kept in ``g`` for the
+    rest of the request, so a request that changes nothing costs one SELECT."""
+
+    def __init__(self, name: str, build: Callable[[str | None], T]):
+        self.name = name
+        self.build = build
+        self._copies: dict[str, tuple[str, T]] = {}
+        self._lock = threading.Lock()
+        per_request_copy(name)
+
+    def get(self) -> T:
+        from flask import g, has_app_context
+
+        if has_app_context() and self.name in g:
+            return g.get(self.name)
+        token = current_token()
+        key = str(db.engine.url)  # one copy per database (tests run several)
+        cached = self._copies.get(key)
+        if token is not None and cached is not None and cached[0] == token:
+            result = cached[1]
+        else:
+            with self._lock:
+                result = self.build(token)
+                if token is not None:
+                    self._copies[key] = (token, result)
+        if has_app_context():
+            setattr(g, self.name, result)
+        return result
 
 
 def _bump_on_catalog_change(session: Session, _ctx, _instances) -> None:

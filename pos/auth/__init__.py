@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 
 from flask import session
@@ -10,7 +9,7 @@ from flask_login import LoginManager, UserMixin
 from sqlalchemy import select
 
 from pos.db import db
-from pos.versions import current_token, watch
+from pos.versions import TokenCache, watch
 
 login_manager = LoginManager()
 #: the user's session_version when this session logged in; a mismatch ends the session
@@ -34,30 +33,24 @@ class SessionUser(UserMixin):
         return self.active
 
 
-_users: dict[str, tuple[str, dict[int, SessionUser]]] = {}
-_users_lock = threading.Lock()
+def _build_users(_token: str | None) -> dict[int, SessionUser]:
+    from .models import User
+
+    return {
+        u.id: SessionUser(
+            u.id, u.username, u.display_name, u.role, u.site_id, u.active, u.session_version
+        )
+        for u in db.session.scalars(select(User))
+    }
+
+
+_users = TokenCache("session_users", _build_users)
 
 
 def session_users() -> dict[int, SessionUser]:
     """Users by id, rebuilt only when the shared catalog token changes (user edits bump it),
     so loading the user of a request costs no query of its own."""
-    from .models import User
-
-    token = current_token()
-    key = str(db.engine.url)
-    cached = _users.get(key)
-    if token is not None and cached is not None and cached[0] == token:
-        return cached[1]
-    with _users_lock:
-        users = {
-            u.id: SessionUser(
-                u.id, u.username, u.display_name, u.role, u.site_id, u.active, u.session_version
-            )
-            for u in db.session.scalars(select(User))
-        }
-        if token is not None:
-            _users[key] = (token, users)
-    return users
+    return _users.get()
 
 
 def init_app(app) -> None:
