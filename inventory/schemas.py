@@ -32,3 +32,25 @@ class StockMoveIn(BaseModel):
     #: transfer only: the receiving site's code
     to_site: str | None = Field(default=None, max_length=32)
     note: str = Field(default="", max_length=200)
+
+
+class StockItemOut(BaseModel):
+    product_id: int
+    sku: str
+    name: str
+    on_hand: int
+
+
+class StockOut(BaseModel):
+    site: str
+    items: list[StockItemOut]
+
+
+class StockMoveOut(BaseModel):
+    """The move as booked and the on-hand after it (``reason`` is the ledger's move reason)."""
+
+    id: str | None
+    product_id: int
+    qty: int
+    reason: str
+    on_hand: int

@@ -13,7 +13,7 @@ from pos.context import current_site
 from pos.db import db
 
 from .models import Product, Site, StockLevel, StockMove
-from .schemas import StockMoveIn
+from .schemas import StockMoveIn, StockMoveOut, StockOut
 from .stock import InsufficientStock, MoveResult, move_stock, on_hand
 
 #: corrections change the books, so they need more than a cashier
@@ -36,6 +36,7 @@ def _move_json(move: StockMove | MoveResult, level: int) -> dict:
     "POST",
     body=StockMoveIn,
     summary="Receive, adjust, waste, count or transfer stock at the user's site",
+    response=StockMoveOut,
     responses={
         201: "applied",
         200: "the same id again",
@@ -155,7 +156,7 @@ def _same_request(done: StockMove, payload: StockMoveIn, site: Site) -> bool:
     return True
 
 
-@endpoint("/stock", summary="On-hand per product at the user's site")
+@endpoint("/stock", summary="On-hand per product at the user's site", response=StockOut)
 @login_required
 def get_stock():
     site = current_site()

@@ -17,6 +17,7 @@ from pos.auth.service import login_required
 from pos.context import current_site
 from pos.db import db
 from pos.sales.models import Sale
+from pos.sales.responses import PrintJobsOut
 
 from .documents import allocated_payments, option_label, receipt_documents
 from .models import JobStatus, PrintJob
@@ -66,6 +67,7 @@ def e_receipt_qr(sale_id: str):
 @endpoint(
     "/print-jobs",
     summary="Receipts waiting, retrying or failed, newest first (all=1: printed and sent too)",
+    response=PrintJobsOut,
 )
 @login_required
 def list_print_jobs():

@@ -17,6 +17,7 @@ from pos.receipts.models import JOB_STATUS
 from pos.receipts.queue import NO_PRINTER_MESSAGE, enqueue
 
 from .record import sale_view
+from .responses import CatalogOut, PrintStatusOut, SaleOut
 from .schemas import SaleIn
 from .service import PlacedSale, place_sale, replay_sale, stored_sale, visible_sale_id
 
@@ -98,6 +99,7 @@ def sale_json(placed: PlacedSale) -> dict:
 @endpoint(
     "/catalog",
     summary="Products with options, on-hand and sold-out marks for the cashier's site",
+    response=CatalogOut,
 )
 @login_required
 def get_catalog():
@@ -109,6 +111,7 @@ def get_catalog():
     "POST",
     body=SaleIn,
     summary="Check out a sale (idempotent by id; prices come from the server)",
+    response=SaleOut,
     responses={
         201: "created",
         200: "the same id and body again: the same sale",
@@ -136,7 +139,12 @@ def post_sale(payload: SaleIn):
     return jsonify(sale_json(placed)), 201 if placed.created else 200
 
 
-@endpoint("/sales/<sale_id>", summary="Read a sale with its receipts and print status")
+@endpoint(
+    "/sales/<sale_id>",
+    summary="Read a sale with its receipts and print status",
+    response=SaleOut,
+    responses={200: "the sale", 404: "no such sale at this site"},
+)
 @login_required
 def get_sale(sale_id: str):
     return jsonify(sale_json(stored_sale(sale_id, current_user)))
@@ -146,7 +154,8 @@ def get_sale(sale_id: str):
     "/sales/<sale_id>/print",
     "POST",
     summary="Reprint the sale's receipts (marked 재출력)",
-    responses={202: "queued", 409: "no printer configured"},
+    response=PrintStatusOut,
+    responses={202: "queued", 404: "no such sale at this site", 409: "no printer configured"},
 )
 @login_required
 def print_sale(sale_id: str):

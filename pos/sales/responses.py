@@ -1,0 +1,170 @@
+"""Response bodies of the sales API, for the OpenAPI document (the views build the JSON from
+the SaleRecord; tests check the two agree)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel as _PydanticModel
+from pydantic import ConfigDict
+
+
+class BaseModel(_PydanticModel):
+    #: a field the view sends but the document does not name fails the agreement test
+    model_config = ConfigDict(extra="forbid")
+
+
+class OptionOut(BaseModel):
+    id: int
+    name: str
+    price_delta: int
+
+
+class OptionGroupOut(BaseModel):
+    id: int
+    name: str
+    required: bool
+    max_select: int
+    options: list[OptionOut]
+
+
+class VendorRef(BaseModel):
+    id: int
+    name: str
+
+
+class ProductOut(BaseModel):
+    id: int
+    sku: str
+    barcode: str | None
+    name: str
+    price: int
+    tax: str
+    category: str | None
+    vendor: VendorRef
+    track_stock: bool
+    on_hand: int | None
+    sold_out: bool
+    option_groups: list[OptionGroupOut]
+
+
+class SiteRef(BaseModel):
+    code: str
+    name: str
+    kind: str
+
+
+class CatalogOut(BaseModel):
+    site: SiteRef
+    categories: list[str]
+    products: list[ProductOut]
+
+
+class LineOptionOut(BaseModel):
+    id: int
+    group: str
+    name: str
+    price_delta: int
+
+
+class SaleLineOut(BaseModel):
+    product_id: int
+    sku: str
+    name: str
+    options: list[LineOptionOut]
+    unit_price: int
+    qty: int
+    amount: int
+    discount: int
+    tax: str
+    #: index into ``receipts``: which legal seller sold this line
+    receipt: int
+
+
+class SellerOut(BaseModel):
+    brn: str
+    name: str
+    owner: str
+
+
+class VendorReceiptOut(BaseModel):
+    vendor: SellerOut
+    receipt_no: str
+    subtotal: int
+    discount: int
+    total: int
+    taxable: int
+    vat: int
+    exempt: int
+
+
+class PaymentOut(BaseModel):
+    method: str
+    label: str
+    amount: int
+    tendered: int | None
+    change: int | None
+    approval_no: str | None
+    issuer: str | None
+    card_no: str | None
+    installment: int | None
+    taxable: int
+    vat: int
+    exempt: int
+
+
+class CashReceiptOut(BaseModel):
+    purpose: str
+    label: str
+    #: masked: never the full number
+    identifier: str
+    amount: int
+
+
+class PrintStatusOut(BaseModel):
+    status: str
+    label: str
+    error: str | None = None
+
+
+class SaleOut(BaseModel):
+    """A sale as placed: ``taxable + vat + exempt = total`` (``taxable`` is 공급가액)."""
+
+    id: str
+    number: int
+    receipt_no: str
+    status: str
+    site: str
+    cashier: str
+    created_at: str
+    subtotal: int
+    discount: int
+    total: int
+    taxable: int
+    taxable_total: int
+    vat: int
+    exempt: int
+    change: int
+    lines: list[SaleLineOut]
+    receipts: list[VendorReceiptOut]
+    payments: list[PaymentOut]
+    cash_receipt: CashReceiptOut | None
+    receipt_url: str
+    print: PrintStatusOut
+
+
+class PrintJobOut(BaseModel):
+    id: int
+    sale_id: str
+    number: int
+    receipt_no: str
+    total: int
+    reprint: bool
+    status: str
+    label: str
+    attempts: int
+    error: str | None
+    error_code: str | None
+
+
+class PrintJobsOut(BaseModel):
+    user: str
+    jobs: list[PrintJobOut]
