@@ -140,7 +140,9 @@ def main(argv: list[str] | None = None) -> int:
     rounds: list[list[Result]] = []
     for i in range(args.rounds):
         results = []
-        for name, (command, _tls, note) in chosen.items():
+        names = list(chosen)
+        for name in names[i % len(names) :] + names[: i % len(names)]:  # each goes first once
+            command, _tls, note = chosen[name]
             print(f"round {i + 1}: {name} ({note}) ...", flush=True)
             results += measure(name, command, sizes, args)
         rounds.append(results)

@@ -186,6 +186,8 @@ def serve(config: Config, threads: int) -> int:
 
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
     printer = subprocess.Popen(print_worker_command())
+    printer_started = printer_due = time.monotonic()
+    printer_pause = 1.0
 
     started: dict[int, float] = {}
 
@@ -216,6 +218,15 @@ def serve(config: Config, threads: int) -> int:
                     break
                 print(f"web worker {proc.pid} exited ({proc.exitcode}); starting another")
                 workers[i] = start_worker()
+            if printer.poll() is not None and time.monotonic() > printer_due:
+                # receipts wait in the queue, so a new worker picks up where this one stopped;
+                # one that keeps dying is retried less and less often, never in a tight loop
+                quick = time.monotonic() - printer_started < 10
+                printer_pause = min(printer_pause * 2, 60) if quick else 1
+                print(f"print worker exited ({printer.returncode}); starting another")
+                printer = subprocess.Popen(print_worker_command())
+                printer_started = time.monotonic()
+                printer_due = printer_started + printer_pause
     finally:
         shutdown.set()
         for proc in workers:

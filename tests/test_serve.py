@@ -180,16 +180,29 @@ def test_stopping_finishes_the_sale_in_flight(live, stop):
     assert stored.status_code == 200, stored.text
 
 
-def test_serve_runs_pos_print_worker_and_stops_it(live):
-    children = _children(live.proc.pid)
-    printers = [pid for pid, argv in children.items() if argv[-1:] == ["print-worker"]]
-    assert len(printers) == 1, children
-    assert "-c" not in children[printers[0]]
-    live.stop()
-    deadline = time.monotonic() + 10
-    while Path(f"/proc/{printers[0]}").exists() and time.monotonic() < deadline:
+def _print_workers(server: LiveServer) -> dict[int, list[str]]:
+    children = _children(server.proc.pid)
+    return {pid: argv for pid, argv in children.items() if argv[-1:] == ["print-worker"]}
+
+
+def _gone(pid: int, seconds: float = 10) -> bool:
+    deadline = time.monotonic() + seconds
+    while Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert not Path(f"/proc/{printers[0]}").exists()
+    return not Path(f"/proc/{pid}").exists()
+
+
+def test_serve_runs_pos_print_worker_restarts_and_stops_it(live):
+    (first, argv), *others = _print_workers(live).items()
+    assert not others
+    assert "-c" not in argv
+    os.kill(first, signal.SIGKILL)  # a crash of the print worker alone
+    deadline = time.monotonic() + 15
+    while not (again := _print_workers(live)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert len(again) == 1 and first not in again, again
+    live.stop()
+    assert _gone(next(iter(again)))
 
 
 def test_print_worker_is_a_command():
