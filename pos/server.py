@@ -101,8 +101,9 @@ def _web_worker(config: Config, sockets, shutdown, threads: int, parent: int) ->
     from hypercorn.utils import wrap_app
 
     from . import create_app
+    from .wsgi import head_first
 
-    app = _Limits(wrap_app(create_app(), config.wsgi_max_body_size, "wsgi"))
+    app = _Limits(wrap_app(head_first(create_app()), config.wsgi_max_body_size, "wsgi"))
     config.errorlog = _server_log()
 
     async def main() -> None:
