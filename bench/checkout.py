@@ -6,7 +6,7 @@ One run measures, against a fresh demo database each time a server starts:
   lines, each from 1 and from 8 concurrent clients (one ``requests.Session`` per client thread,
   each logged in on its own);
 * one client's sales while 8 connections trickle their headers or bodies, and during a 16-thread
-  anonymous log-in flood, each as a ratio to quiet one-client sales measured just before it
+  anonymous log-in flood, each as a ratio to quiet one-client sales measured in turns with it
   (issue 5);
 * a second server with ``SQLITE_SYNCHRONOUS=NORMAL`` beside the first (``FULL``): the cost of
   surviving a power cut, as ratios of sale p50 and throughput;
@@ -29,6 +29,7 @@ It never asserts on wall-clock time; it only reports.
 from __future__ import annotations
 
 import argparse
+import collections
 import json
 import os
 import platform
@@ -48,6 +49,7 @@ from common import (
     login,
     run_clients,
     sale_call,
+    summarise,
 )
 from rawsqlite import raw_sqlite
 from report import print_report
@@ -58,8 +60,8 @@ SALE = "POST /api/sales (3 lines)"
 FLOOD = "sale, 16-thread log-in flood"
 SLOW = "sale, 8 trickling clients"
 NORMAL = "sale, synchronous=NORMAL"
-QUIET_FLOOD = "sale, quiet (before the flood)"
-QUIET_SLOW = "sale, quiet (before trickling)"
+QUIET_FLOOD = "sale, quiet (in turns with flood)"
+QUIET_SLOW = "sale, quiet (in turns w. trickle)"
 
 
 def measure_full(args, n1: int, n8: int, n_stress: int, results: list[Result]) -> dict:
@@ -86,22 +88,64 @@ def measure_full(args, n1: int, n8: int, n_stress: int, results: list[Result]) -
 
         # a stalled sale gives up after 10 s and counts as an error; neither load runs long
         stressed = sale_call(server.base, lines, total, timeout=10)
-        # each load's baseline is taken right before it, so drift on a busy machine cancels;
-        # the flood goes last because the log-ins it leaves queued take a while to drain
-        results.append(run_clients(QUIET_SLOW, 1, n_stress, sessions, stressed))
+        # quiet and loaded sales take turns, so drift on a busy machine hits both alike; the
+        # flood goes last because log-ins it leaves queued take a while to drain
         print(f"measuring sales while 8 clients trickle (<= {args.stress_seconds} s) ...")
-        with Tricklers("127.0.0.1", server.port, headers=4, bodies=4) as trickle:
-            results.append(run_clients(SLOW, 1, n_stress, sessions, stressed, args.stress_seconds))
-        notes["slow"] = trickle.summary()
-        results.append(run_clients(QUIET_FLOOD, 1, n_stress, sessions, stressed))
+        quiet, slow, loads = alternate(
+            (QUIET_SLOW, SLOW),
+            lambda: Tricklers("127.0.0.1", server.port, headers=4, bodies=4),
+            n_stress,
+            sessions,
+            stressed,
+            args.stress_seconds,
+        )
+        results += [quiet, slow]
+        notes["slow"] = (
+            f"8 trickling connections, {sum(t.sent for t in loads)} chunks sent, "
+            f"{sum(t.reconnects for t in loads)} reopened after the server closed them"
+        )
         print(f"measuring sales during a 16-thread log-in flood (<= {args.stress_seconds} s) ...")
-        with LoginFlood(server.base, 16, max_seconds=args.stress_seconds + 15) as flood:
-            results.append(run_clients(FLOOD, 1, n_stress, sessions, stressed, args.stress_seconds))
-        notes["flood"] = flood.summary()
+        quiet, flood, loads = alternate(
+            (QUIET_FLOOD, FLOOD),
+            lambda: LoginFlood(server.base, 16, max_seconds=args.stress_seconds),
+            n_stress,
+            sessions,
+            stressed,
+            args.stress_seconds,
+        )
+        results += [quiet, flood]
+        statuses = sum((f.statuses for f in loads), collections.Counter())
+        notes["flood"] = (
+            f"{sum(statuses.values())} flood log-ins ({dict(sorted(statuses.items()))})"
+        )
     finally:
         server.stop()
     notes["lines"], notes["total"] = lines, total
     return notes
+
+
+def alternate(names, load, n: int, sessions, call, max_seconds: float, blocks: int = 4):
+    """``n`` quiet sales and ``n`` under ``load()`` in ``blocks`` turns (quiet, loaded, quiet,
+    …), each side pooled into one result; also the loads, for their summaries."""
+    quiet, loaded, loads = [], [], []
+    took = [0.0, 0.0]
+    errors = [0, 0]
+    for _ in range(blocks):
+        r = run_clients(names[0], 1, n // blocks, sessions, call, samples=quiet)
+        took[0] += r.seconds
+        errors[0] += r.errors
+        with load() as running:
+            r = run_clients(
+                names[1], 1, n // blocks, sessions, call, max_seconds / blocks, samples=loaded
+            )
+        took[1] += r.seconds
+        errors[1] += r.errors
+        loads.append(running)
+    return (
+        summarise(names[0], 1, quiet, took[0], errors[0]),
+        summarise(names[1], 1, loaded, took[1], errors[1]),
+        loads,
+    )
 
 
 def measure_normal(args, n1: int, n8: int, results: list[Result]) -> str:

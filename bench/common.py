@@ -107,9 +107,11 @@ def run_clients(
     sessions: list[requests.Session],
     call,
     max_seconds: float | None = None,
+    samples: list[float] | None = None,
 ) -> Result:
     """Split ``total_requests`` over ``clients`` threads; each thread owns one session. With
-    ``max_seconds``, no request starts after that much time (a stalled server ends the run)."""
+    ``max_seconds``, no request starts after that much time (a stalled server ends the run).
+    ``samples``, when given, receives every latency (to pool several runs)."""
     per_client = [total_requests // clients] * clients
     for i in range(total_requests % clients):
         per_client[i] += 1
@@ -147,7 +149,10 @@ def run_clients(
     elapsed = time.perf_counter() - t0
     if first_error:
         print(f"  ! {name} x{clients}: {sum(errors)} errors, first: {first_error[0]}")
-    return summarise(name, clients, [x for xs in latencies for x in xs], elapsed, sum(errors))
+    flat = [x for xs in latencies for x in xs]
+    if samples is not None:
+        samples.extend(flat)
+    return summarise(name, clients, flat, elapsed, sum(errors))
 
 
 def health_call(base: str):

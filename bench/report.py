@@ -64,11 +64,11 @@ def print_report(results: list[Result], notes: dict, many: int) -> dict:
     quiet = _get(by, SALE, 1)
     stress = {}
     loads = (
-        ("login_flood", "sale, 16-thread log-in flood", "sale, quiet (before the flood)"),
-        ("slow_clients", "sale, 8 trickling clients", "sale, quiet (before trickling)"),
+        ("login_flood", "sale, 16-thread log-in flood", "sale, quiet (in turns with flood)"),
+        ("slow_clients", "sale, 8 trickling clients", "sale, quiet (in turns w. trickle)"),
     )
     print()
-    print(f"{'1 client under load vs quiet just before':<44}{'p50':>10}{'p99':>10}{'errors':>8}")
+    print(f"{'1 client under load vs quiet in turns':<44}{'p50':>10}{'p99':>10}{'errors':>8}")
     for key, name, before in loads:
         r, base = _get(by, name, 1), _get(by, before, 1) or quiet
         if r is None:
