@@ -8,8 +8,8 @@ One run measures, against a fresh demo database each time a server starts:
 * one client's sales while 8 connections trickle their headers or bodies, and during a 16-thread
   anonymous log-in flood, each as a ratio to quiet one-client sales measured in turns with it
   (issue 5);
-* a second server with ``SQLITE_SYNCHRONOUS=NORMAL`` beside the first (``FULL``): the cost of
-  surviving a power cut, as ratios of sale p50 and throughput;
+* a second server with ``SQLITE_SYNCHRONOUS=NORMAL`` beside the first (``FULL``), the two
+  taking turns: the cost of surviving a power cut, as ratios of sale p50 and throughput;
 * a raw SQLite insert of the same rows (1 sale, 3 lines, 1 payment, 1 outbox row per sale, one
   transaction per sale) with FULL and with NORMAL;
 
@@ -62,66 +62,108 @@ SLOW = "sale, 8 trickling clients"
 NORMAL = "sale, synchronous=NORMAL"
 QUIET_FLOOD = "sale, quiet (in turns with flood)"
 QUIET_SLOW = "sale, quiet (in turns w. trickle)"
+FULL_TURNS = "sale, FULL (in turns w. NORMAL)"
 
 
-def measure_full(args, n1: int, n8: int, n_stress: int, results: list[Result]) -> dict:
-    """The main server (synchronous=FULL): quiet figures, then the log-in flood, then slow
-    clients, all against the same server so the ratios compare like with like."""
-    server = Server(threads=args.threads, port=args.port, keep=args.keep, workers=args.workers)
-    server.env["SQLITE_SYNCHRONOUS"] = "FULL"
+class Target:
+    """A started server with its logged-in client sessions and the sale and health calls."""
+
+    def __init__(self, server: Server, clients: int, warmup: int):
+        self.server = server
+        self.sessions = [login(server.base) for _ in range(clients)]
+        self.lines, self.total = build_basket(self.sessions[0], server.base)
+        self.health = health_call(server.base)
+        self.sale = sale_call(server.base, self.lines, self.total)
+        # a stalled sale under load gives up after 10 s and counts as an error
+        self.stressed = sale_call(server.base, self.lines, self.total, timeout=10)
+        warm_up(self.sessions, self.health, self.sale, warmup)
+
+
+def measure(args, n1: int, n8: int, n_stress: int, results: list[Result]) -> dict:
+    """The main server (synchronous=FULL) and, beside it, the same with NORMAL: quiet figures,
+    FULL and NORMAL in turns, then slow clients and the log-in flood on the main server."""
+    full = Server(threads=args.threads, port=args.port, keep=args.keep, workers=args.workers)
+    full.env["SQLITE_SYNCHRONOUS"] = "FULL"
+    normal = None
+    if not args.no_normal:
+        normal = Server(threads=args.threads, keep=args.keep, workers=args.workers)
+        normal.env["SQLITE_SYNCHRONOUS"] = "NORMAL"
     notes = {}
     try:
-        print(f"preparing demo database in {server.instance} ...", flush=True)
-        server.prepare()
-        notes["synchronous_full"] = synchronous_setting(server)
-        server.start()
-        print(f"pos serve --workers {args.workers} --threads {args.threads} on {server.base}")
-        sessions = [login(server.base) for _ in range(args.clients)]
-        lines, total = build_basket(sessions[0], server.base)
-        health = health_call(server.base)
-        sale = sale_call(server.base, lines, total)
-        warm_up(sessions, health, sale, args.warmup)
+        for server in filter(None, (full, normal)):
+            print(f"preparing demo database in {server.instance} ...", flush=True)
+            server.prepare()
+            notes[f"synchronous_{server.env['SQLITE_SYNCHRONOUS'].lower()}"] = synchronous_setting(
+                server
+            )
+            server.start()
+        print(f"pos serve --workers {args.workers} --threads {args.threads} on {full.base}")
+        main = Target(full, args.clients, args.warmup)
+        notes["lines"], notes["total"] = main.lines, main.total
         for clients, n in ((1, n1), (args.clients, n8)):
             print(f"measuring {clients} client(s) ...", flush=True)
-            results.append(run_clients("GET /api/health", clients, n, sessions, health))
-            results.append(run_clients(SALE, clients, n, sessions, sale))
-
-        # a stalled sale gives up after 10 s and counts as an error; neither load runs long
-        stressed = sale_call(server.base, lines, total, timeout=10)
-        # quiet and loaded sales take turns, so drift on a busy machine hits both alike; the
-        # flood goes last because log-ins it leaves queued take a while to drain
-        print(f"measuring sales while 8 clients trickle (<= {args.stress_seconds} s) ...")
-        quiet, slow, loads = alternate(
-            (QUIET_SLOW, SLOW),
-            lambda: Tricklers("127.0.0.1", server.port, headers=4, bodies=4),
-            n_stress,
-            sessions,
-            stressed,
-            args.stress_seconds,
-        )
-        results += [quiet, slow]
-        notes["slow"] = (
-            f"8 trickling connections, {sum(t.sent for t in loads)} chunks sent, "
-            f"{sum(t.reconnects for t in loads)} reopened after the server closed them"
-        )
-        print(f"measuring sales during a 16-thread log-in flood (<= {args.stress_seconds} s) ...")
-        quiet, flood, loads = alternate(
-            (QUIET_FLOOD, FLOOD),
-            lambda: LoginFlood(server.base, 16, max_seconds=args.stress_seconds),
-            n_stress,
-            sessions,
-            stressed,
-            args.stress_seconds,
-        )
-        results += [quiet, flood]
-        statuses = sum((f.statuses for f in loads), collections.Counter())
-        notes["flood"] = (
-            f"{sum(statuses.values())} flood log-ins ({dict(sorted(statuses.items()))})"
-        )
+            results.append(run_clients("GET /api/health", clients, n, main.sessions, main.health))
+            results.append(run_clients(SALE, clients, n, main.sessions, main.sale))
+        if normal is not None:
+            print("measuring synchronous=FULL and NORMAL in turns ...", flush=True)
+            other = Target(normal, args.clients, args.warmup)
+            for clients, n in ((1, n1), (args.clients, n8)):
+                results += take_turns(
+                    (FULL_TURNS, (main.sessions, main.sale)),
+                    (NORMAL, (other.sessions, other.sale)),
+                    clients,
+                    n,
+                )
+        measure_loads(args, main, n_stress, results, notes)
     finally:
-        server.stop()
-    notes["lines"], notes["total"] = lines, total
+        for server in filter(None, (full, normal)):
+            server.stop()
     return notes
+
+
+def take_turns(a, b, clients: int, n: int, blocks: int = 4) -> list[Result]:
+    """``n`` sales against each of two servers in ``blocks`` turns, each side pooled."""
+    pooled = {a[0]: [], b[0]: []}
+    took = {a[0]: 0.0, b[0]: 0.0}
+    errors = {a[0]: 0, b[0]: 0}
+    for _ in range(blocks):
+        for name, (sessions, call) in (a, b):
+            r = run_clients(name, clients, n // blocks, sessions, call, samples=pooled[name])
+            took[name] += r.seconds
+            errors[name] += r.errors
+    return [summarise(name, clients, pooled[name], took[name], errors[name]) for name in pooled]
+
+
+def measure_loads(args, main: Target, n_stress: int, results: list[Result], notes: dict) -> None:
+    """Quiet and loaded sales take turns, so drift on a busy machine hits both alike; the flood
+    goes last because log-ins it leaves queued take a while to drain."""
+    port, base = main.server.port, main.server.base
+    print(f"measuring sales while 8 clients trickle (<= {args.stress_seconds} s) ...")
+    quiet, slow, loads = alternate(
+        (QUIET_SLOW, SLOW),
+        lambda: Tricklers("127.0.0.1", port, headers=4, bodies=4),
+        n_stress,
+        main.sessions,
+        main.stressed,
+        args.stress_seconds,
+    )
+    results += [quiet, slow]
+    notes["slow"] = (
+        f"8 trickling connections, {sum(t.sent for t in loads)} chunks sent, "
+        f"{sum(t.reconnects for t in loads)} reopened after the server closed them"
+    )
+    print(f"measuring sales during a 16-thread log-in flood (<= {args.stress_seconds} s) ...")
+    quiet, flood, loads = alternate(
+        (QUIET_FLOOD, FLOOD),
+        lambda: LoginFlood(base, 16, max_seconds=args.stress_seconds),
+        n_stress,
+        main.sessions,
+        main.stressed,
+        args.stress_seconds,
+    )
+    results += [quiet, flood]
+    statuses = sum((f.statuses for f in loads), collections.Counter())
+    notes["flood"] = f"{sum(statuses.values())} flood log-ins ({dict(sorted(statuses.items()))})"
 
 
 def alternate(names, load, n: int, sessions, call, max_seconds: float, blocks: int = 4):
@@ -146,26 +188,6 @@ def alternate(names, load, n: int, sessions, call, max_seconds: float, blocks: i
         summarise(names[1], 1, loaded, took[1], errors[1]),
         loads,
     )
-
-
-def measure_normal(args, n1: int, n8: int, results: list[Result]) -> str:
-    """The same server and database with ``SQLITE_SYNCHRONOUS=NORMAL``."""
-    server = Server(threads=args.threads, keep=args.keep, workers=args.workers)
-    server.env["SQLITE_SYNCHRONOUS"] = "NORMAL"
-    try:
-        server.prepare()
-        setting = synchronous_setting(server)
-        server.start()
-        sessions = [login(server.base) for _ in range(args.clients)]
-        lines, total = build_basket(sessions[0], server.base)
-        sale = sale_call(server.base, lines, total)
-        warm_up(sessions, health_call(server.base), sale, args.warmup)
-        print("measuring synchronous=NORMAL ...", flush=True)
-        for clients, n in ((1, n1), (args.clients, n8)):
-            results.append(run_clients(NORMAL, clients, n, sessions, sale))
-    finally:
-        server.stop()
-    return setting
 
 
 def warm_up(sessions, health, sale, count: int) -> None:
@@ -197,9 +219,7 @@ def main(argv: list[str] | None = None) -> int:
     n_stress = args.sales_stressed or (50 if args.quick else 200)
     started = time.perf_counter()
     results: list[Result] = []
-    notes = measure_full(args, n1, n8, n_stress, results)
-    if not args.no_normal:
-        notes["synchronous_normal"] = measure_normal(args, n1, n8, results)
+    notes = measure(args, n1, n8, n_stress, results)
 
     raw_dir = Path(tempfile.mkdtemp(prefix="pos-bench-raw-"))
     try:

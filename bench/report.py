@@ -95,11 +95,15 @@ def print_report(results: list[Result], notes: dict, many: int) -> dict:
         _get(by, "sale, synchronous=NORMAL", 1),
         _get(by, "sale, synchronous=NORMAL", many),
     )
+    full1, full8 = (
+        _get(by, "sale, FULL (in turns w. NORMAL)", 1),
+        _get(by, "sale, FULL (in turns w. NORMAL)", many),
+    )
     sync = {}
-    if normal1 and normal8:
+    if normal1 and normal8 and full1 and full8:
         sync = {
-            "p50_full_over_normal": quiet.p50_ms / normal1.p50_ms,
-            "sales_per_s_full_over_normal": s8 / normal8.per_second,
+            "p50_full_over_normal": full1.p50_ms / normal1.p50_ms,
+            "sales_per_s_full_over_normal": full8.per_second / normal8.per_second,
             "full_setting": notes.get("synchronous_full"),
             "normal_setting": notes.get("synchronous_normal"),
         }
@@ -109,9 +113,9 @@ def print_report(results: list[Result], notes: dict, many: int) -> dict:
             f"{sync['full_setting']} / {sync['normal_setting']}):"
         )
         print(
-            f"  sale p50 (1 client) {quiet.p50_ms:.2f} / {normal1.p50_ms:.2f} ms = "
+            f"  sale p50 (1 client) {full1.p50_ms:.2f} / {normal1.p50_ms:.2f} ms = "
             f"{sync['p50_full_over_normal']:.2f}x;  throughput ({many} clients) "
-            f"{s8:.0f} / {normal8.per_second:.0f} sales/s = "
+            f"{full8.per_second:.0f} / {normal8.per_second:.0f} sales/s = "
             f"{sync['sales_per_s_full_over_normal']:.2f}x"
         )
         raw_normal = raw.get("raw SQLite insert (NORMAL)")
