@@ -44,7 +44,7 @@ def _flood(base: str, stop: threading.Event, codes: list[int]) -> None:
             codes.append(0)
 
 
-def _sell_during_flood(tmp_path, **env) -> tuple[list[int], list[int]]:
+def _sell_during_flood(tmp_path, min_flood: int = 0, **env) -> tuple[list[int], list[int]]:
     server = LiveServer(tmp_path / "instance", **env)
     base = server.start()
     try:
@@ -65,8 +65,10 @@ def _sell_during_flood(tmp_path, **env) -> tuple[list[int], list[int]]:
             t.start()
         time.sleep(1.0)  # the flood is in full swing before the first sale
         sales = []
+        give_up = time.monotonic() + 40
         try:
-            for _ in range(12):
+            # at least 12 sales, and on until the flood has had its answers (bounded in time)
+            while len(sales) < 12 or (len(codes) < min_flood and time.monotonic() < give_up):
                 resp = tablet.post(
                     f"{base}/api/sales",
                     json=_sale_body(catalog),
@@ -84,12 +86,13 @@ def _sell_during_flood(tmp_path, **env) -> tuple[list[int], list[int]]:
 
 
 def test_sales_keep_succeeding_during_a_login_flood(tmp_path):
-    sales, codes = _sell_during_flood(tmp_path)
+    sales, codes = _sell_during_flood(tmp_path, min_flood=100)
     assert sales == [201] * len(sales)
     # the flood was refused by the rate limit, cheaply, not by checking hashes
     hashed = codes.count(401) + codes.count(423)
-    # each server process lets 20 tries a minute through from one address, then answers 429
-    assert codes.count(429) > 2 * hashed and hashed <= 60, {c: codes.count(c) for c in set(codes)}
+    # each server process (two) lets 20 tries a minute through from one address, then 429
+    seen = {c: codes.count(c) for c in set(codes)}
+    assert len(codes) >= 100 and hashed <= 2 * 20 and codes.count(429) >= 60, seen
     assert 0 not in codes  # and the server kept answering it
 
 
