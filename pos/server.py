@@ -94,6 +94,17 @@ async def _refuse(send, status: int, code: str, message: str) -> None:
     await send({"type": "http.response.body", "body": body, "more_body": False})
 
 
+def _whole_body(app):
+    """hypercorn has read the whole body before the app runs; saying so lets Werkzeug read a
+    chunked body (no Content-Length) instead of taking it for empty."""
+
+    def wrapped(environ, start_response):
+        environ.setdefault("wsgi.input_terminated", True)
+        return app(environ, start_response)
+
+    return wrapped
+
+
 def _web_worker(config: Config, sockets, shutdown, threads: int, parent: int) -> None:
     """One web process: its own app, an asyncio loop parsing HTTP, ``threads`` request threads.
     Leaves gently on SIGTERM/SIGINT, when the server says so, or when the server is gone."""
@@ -103,7 +114,8 @@ def _web_worker(config: Config, sockets, shutdown, threads: int, parent: int) ->
     from . import create_app
     from .wsgi import head_first
 
-    app = _Limits(wrap_app(head_first(create_app()), config.wsgi_max_body_size, "wsgi"))
+    wsgi = head_first(_whole_body(create_app()))
+    app = _Limits(wrap_app(wsgi, config.wsgi_max_body_size, "wsgi"))
     config.errorlog = _server_log()
 
     async def main() -> None:

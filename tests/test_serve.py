@@ -141,6 +141,20 @@ def test_a_huge_declared_body_is_refused_before_it_is_sent(shared):
     assert json.loads(body)["error"]["code"] == "too_large"
 
 
+def test_a_chunked_body_reaches_the_app(shared):
+    def chunks():
+        yield b'{"username": "cashier3", '
+        yield b'"pin": "1234"}'
+
+    resp = requests.post(
+        shared.base + "/api/login",
+        data=chunks(),  # no Content-Length: Transfer-Encoding: chunked
+        headers={"Content-Type": "application/json"},
+        timeout=10,
+    )
+    assert resp.status_code == 200, resp.text
+
+
 def test_huge_headers_are_refused(shared):
     status, body = _raw(
         shared.port,
