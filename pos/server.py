@@ -112,10 +112,11 @@ def _web_worker(config: Config, sockets, shutdown, threads: int, parent: int) ->
     from hypercorn.utils import wrap_app
 
     from . import create_app
+    from .shield import LoginShield
     from .wsgi import head_first
 
     wsgi = head_first(_whole_body(create_app()))
-    app = _Limits(wrap_app(wsgi, config.wsgi_max_body_size, "wsgi"))
+    app = _Limits(LoginShield(wrap_app(wsgi, config.wsgi_max_body_size, "wsgi")))
     config.errorlog = _server_log()
 
     async def main() -> None:
