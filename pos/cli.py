@@ -134,8 +134,9 @@ def user_set(name, pin, password) -> None:
         user.set_pin(pin)
     if password:
         user.set_password(password)
-    user.failed_logins = 0
-    user.locked_until = None
+    from .auth.service import unlock
+
+    unlock(user.username)
     db.session.commit()
     click.echo(f"사용자 {name}: 변경했고 잠금을 풀었습니다")
 
