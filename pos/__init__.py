@@ -41,8 +41,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     db.init_app(app)
     inventory.init_app(app)
     migrate.init_app(app, db.db)
-    csrf.init_app(app)
+    # api first: its body limit must be set before CSRF's check opens the request stream
     api.init_app(app)
+    csrf.init_app(app)
     limits.init_app(app)
     auth.init_app(app)
     # /api/login has no session to protect yet; it returns the token later calls must send.

@@ -75,6 +75,9 @@ FIELD_LABELS = {
     "amount": "결제 금액",
     "tendered": "받은 금액",
     "approval_no": "승인번호",
+    "issuer": "카드사",
+    "card_no": "카드번호",
+    "installment": "할부",
     "cash_receipt": "현금영수증",
     "purpose": "현금영수증 용도",
     "identifier": "현금영수증 번호",
@@ -107,7 +110,9 @@ def validation_error(exc: ValidationError) -> ApiError:
         # our own validators speak Korean already ("Value error, ..." is pydantic's prefix)
         msg = str(first.get("ctx", {}).get("error") or first["msg"]).removeprefix("Value error, ")
     field = _field_path(first["loc"])
-    message = f"{field_label(first['loc'])}: {msg}" if field else msg
+    label = field_label(first["loc"])
+    # our own messages often name the field already ("승인번호 자리에 …")
+    message = f"{label}: {msg}" if field and label not in msg else msg
     return ApiError(422, "invalid", message, field or None)
 
 

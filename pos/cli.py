@@ -7,7 +7,7 @@ import sys
 import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from inventory.models import SITE_KINDS, Site, Vendor
 from inventory.vendors import InvalidBrn, normalize_brn
@@ -101,7 +101,9 @@ def user_add(name, role, site_code, pin, password, display_name) -> None:
     _check_secrets(pin, password)
     if role == "cashier" and not site_code:
         fail("계산원은 --site 로 매장을 지정해야 합니다")
-    if db.session.execute(select(User).where(User.username == name)).scalar_one_or_none():
+    # log-in ignores capitals, so names may not differ only in them
+    same = select(User).where(func.lower(User.username) == name.strip().lower())
+    if db.session.scalars(same).first():
         fail(f"사용자 {name}은(는) 이미 있습니다")
     site_id = None
     if site_code:

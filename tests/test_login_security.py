@@ -255,3 +255,27 @@ def test_login_rate_limit_per_name(app_factory):
         for _ in range(4)
     ]
     assert codes == [401, 401, 401, 429]
+
+
+def test_large_json_bodies_are_refused_on_every_call(sqlite_app):
+    tablet = ApiClient(sqlite_app, "cashier3", pin="1234")
+    big = b'{"id": "' + b"x" * (300 * 1024) + b'"}'
+    for path in ("/api/sales", "/api/stock/moves"):
+        resp = tablet.client.post(
+            path, data=big, content_type="application/json", headers={"X-CSRFToken": tablet.csrf}
+        )
+        assert resp.status_code == 413, (path, resp.get_json())
+        assert resp.get_json()["error"]["code"] == "too_large"
+
+
+def test_names_are_matched_as_people_type_them(sqlite_app):
+    client = sqlite_app.test_client()
+    for name in (" cashier3 ", "CASHIER3", "Cashier3"):
+        resp = client.post("/api/login", json={"username": name, "pin": "1234"})
+        assert resp.status_code == 200, (name, resp.get_json())
+    manager = client.post("/api/login", json={"username": "Manager", "password": "manager1234"})
+    assert manager.status_code == 200
+    wide = client.post("/api/login", json={"username": "cashier3", "pin": "１２３４"})
+    assert wide.status_code == 422  # full-width digits are not a PIN, and count as no try
+    with sqlite_app.app_context():
+        assert db.session.get(LoginFailure, ("cashier3", "pin")) is None

@@ -360,3 +360,27 @@ def test_the_e_receipt_page_reads_the_same_record(app, cashier):
     for text_ in ("인천연수지역자활센터", sale["receipt_no"], "4,500원", "30012345", "4111-****"):
         assert text_ in html
     assert VISA not in html
+
+
+def test_card_numbers_with_any_separator_are_refused(sqlite_app):
+    from pos.sales.identifiers import looks_like_card_number
+
+    for typed in (
+        "4111.1111.1111.1111",
+        "4111/1111/1111/1111",
+        "4111_1111_1111_1111",
+        "4111·1111·1111·1111",
+        "4111\u20101111\u20101111\u20101111",
+        "신한 4111.1111.1111.1111",
+        "４１１１１１１１１１１１１１１１",
+    ):
+        assert looks_like_card_number(typed), typed
+    for typed in ("30012345", "A1B2C3D4E5F6", "신한카드", "12-34-56"):
+        assert not looks_like_card_number(typed), typed
+
+
+def test_full_width_cash_receipt_numbers_are_stored_as_ascii():
+    from pos.sales.identifiers import mask_cash_receipt_id
+
+    kind, masked = mask_cash_receipt_id("０１０-１２３４-５６７８")
+    assert kind == "phone" and masked.isascii()

@@ -10,7 +10,7 @@ class LoginIn(BaseModel):
 
     username: str = Field(min_length=1, max_length=60)
     password: str | None = Field(default=None, max_length=200)
-    pin: str | None = Field(default=None, pattern=r"^\d{4,6}$")
+    pin: str | None = Field(default=None, pattern=r"^[0-9]{4,6}$")
 
 
 class LoginOut(BaseModel):

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app, request
 from flask_login import current_user
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from pos.api import ApiError
@@ -84,9 +84,10 @@ def authenticate(username: str, *, pin: str | None = None, password: str | None 
     key = _key(username)
     now = utcnow()
     with read_only_transaction():
-        user = db.session.execute(
-            select(User).where(User.username == username)
-        ).scalar_one_or_none()
+        # the name as a person types it: spaces around it and capitals do not matter
+        user = db.session.scalars(
+            select(User).where(func.lower(User.username) == key).order_by(User.id)
+        ).first()
         usable = user is not None and user.active and _may_work_here(user)
         stored = None
         if usable:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from inventory.vendors import is_valid_brn
 
@@ -15,7 +16,7 @@ def mask_card(card_no: str | None) -> str | None:
     """Keep at most the first four and last four digits: full card numbers are never stored."""
     if not card_no:
         return None
-    digits = re.sub(r"\D", "", card_no)
+    digits = re.sub(r"[^0-9]", "", unicodedata.normalize("NFKC", card_no))
     if len(digits) <= 4:
         return "****-" + digits if digits else None
     if len(digits) < 12:
@@ -25,8 +26,8 @@ def mask_card(card_no: str | None) -> str | None:
 
 def mask_cash_receipt_id(identifier: str) -> tuple[str, str]:
     """Classify and mask a 현금영수증 identifier; refuse 주민등록번호 and anything unknown."""
-    digits = re.sub(r"[\s-]", "", identifier)
-    if not digits.isdigit():
+    digits = re.sub(r"[\s-]", "", unicodedata.normalize("NFKC", identifier))
+    if not (digits.isascii() and digits.isdigit()):
         raise BadIdentifier(
             "휴대전화번호, 사업자등록번호 또는 현금영수증카드 번호를 숫자로 입력하세요"
         )
@@ -48,7 +49,9 @@ _CARD_RUN = re.compile(r"\d{13,}")
 def looks_like_card_number(text: str | None) -> bool:
     """True for text that holds a card number, so it is refused rather than stored (DESIGN §4).
 
-    The rule: after removing spaces and dashes, any run of 13 or more digits. Approval numbers
+    The rule: after NFKC (full-width digits become ASCII) and removing every character that is
+    neither a letter nor a digit (spaces, dashes, dots, slashes, middle dots…), any run of 13 or
+    more digits. Approval numbers
     from Korean card terminals are 8 digits (some vans use up to 12, with letters), and an
     issuer is a name, so no honest value has such a run, while a typed card number always does
     (13-19 digits, 4-4-4-4 with dashes or spaces). The Luhn check is deliberately not required:
@@ -56,4 +59,5 @@ def looks_like_card_number(text: str | None) -> bool:
     """
     if not text:
         return False
-    return _CARD_RUN.search(re.sub(r"[\s-]", "", text)) is not None
+    folded = unicodedata.normalize("NFKC", text)
+    return _CARD_RUN.search("".join(c for c in folded if c.isalnum())) is not None
