@@ -310,6 +310,13 @@ def _retry_after(exc: HTTPException) -> int:
     return int(item.get_expiry()) if item is not None else 60
 
 
+def _limit_scope(exc: HTTPException) -> str:
+    from pos.limits import login_name_key
+
+    key_func = getattr(getattr(exc, "limit", None), "key_func", None)
+    return "name" if key_func is login_name_key else "address"
+
+
 def refusal(status: int):
     """The JSON error or the Korean error page for an HTTP status."""
     code, message = HTTP_MESSAGES.get(status, ("http_error", "요청을 처리하지 못했습니다"))
@@ -359,6 +366,9 @@ def init_app(app) -> None:
                 response = jsonify(body)
             response = current_app.make_response((response, status))
             response.headers["Retry-After"] = str(retry)
+            # pos serve's log-in shield refuses a whole address only for the address's limit,
+            # never because someone else tried one name too often
+            response.headers["X-Limit-Scope"] = _limit_scope(exc)
         return response, status
 
     @app.errorhandler(500)

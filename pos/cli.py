@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -230,6 +231,8 @@ def serve_cmd(host: str, port: int, workers: int, threads: int) -> None:
     from .server import make_config, serve
 
     app = current_app._get_current_object()
+    # the web processes read it: receipt links name this port, whatever Host a client sends
+    os.environ["SERVER_PORT"] = str(port)
     shown = "localhost" if host in ("0.0.0.0", "::") else host
     click.echo(f"꿈이든 POS ({app.config['POS_ROLE']}) http://{shown}:{port}/  (Ctrl+C로 종료)")
     sys.exit(serve(make_config(host, port, max(1, workers)), max(1, threads)))

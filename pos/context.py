@@ -45,9 +45,9 @@ def receipt_base_url() -> str:
     configured = current_app.config.get("RECEIPT_BASE_URL")
     if configured:
         return configured.rstrip("/") + "/"
-    host = request.host.rsplit("]", 1)[0].lstrip("[") if "]" in request.host else request.host
-    name = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
-    if name.lower() in own_host_names():
+    name, port = _split_host(request.host)
+    wanted_port = current_app.config.get("SERVER_PORT") or 5000
+    if name.lower() in own_host_names() and port in (None, wanted_port):
         return request.host_url
     fallback = current_app.config.get("SERVER_BASE_URL")
     if fallback:
@@ -55,6 +55,21 @@ def receipt_base_url() -> str:
     lan = sorted(a for a in _interface_addresses() if not a.startswith("127."))
     port = current_app.config.get("SERVER_PORT") or 5000
     return f"http://{lan[0] if lan else 'localhost'}:{port}/"
+
+
+def _split_host(host: str) -> tuple[str, int | None]:
+    """``"[::1]:5000"`` → ``("::1", 5000)``, ``"pos.local"`` → ``("pos.local", None)``; a
+    port that is not a number makes the whole host unusable (an empty name)."""
+    if host.startswith("["):
+        name, _, rest = host[1:].partition("]")
+        port_text = rest.removeprefix(":")
+    elif host.count(":") == 1:
+        name, port_text = host.split(":")
+    else:
+        name, port_text = host, ""
+    if not port_text:
+        return name, None
+    return (name, int(port_text)) if port_text.isdigit() else ("", None)
 
 
 @functools.cache

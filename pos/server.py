@@ -32,7 +32,10 @@ from hypercorn.config import Config
 
 #: Largest request body the server buffers at all; the app's MAX_CONTENT_LENGTH is stricter
 #: per kind of request. A declared Content-Length above it is refused before any body is read.
-MAX_BODY = 16 * 1024 * 1024
+MAX_BODY = 11 * 1024 * 1024
+#: All large bodies (over SMALL_BODY) a web process buffers at once; past it, 503 ``busy``.
+BODY_BUDGET = 48 * 1024 * 1024
+SMALL_BODY = 256 * 1024
 #: Request line plus headers.
 MAX_HEADER = 16 * 1024
 #: A client silent this long in the middle of a request is dropped.
@@ -68,6 +71,8 @@ class _Limits:
 
     def __init__(self, app) -> None:
         self.app = app
+        #: bytes of large request bodies this process has agreed to buffer right now
+        self.buffered = 0
 
     async def __call__(self, scope, receive, send, sync_spawn, call_soon) -> None:
         if scope["type"] == "http":
@@ -78,7 +83,24 @@ class _Limits:
                 return await _refuse(send, 431, "header_too_large", "요청 헤더가 너무 큽니다")
             if length.isdigit() and int(length) > MAX_BODY:
                 return await _refuse(send, 413, "too_large", "요청이 너무 큽니다")
+            # bodies are buffered whole: all the requests of a process together may hold at
+            # most BODY_BUDGET bytes, so many half-sent bodies cannot eat the memory
+            size = int(length) if length.isdigit() else (0 if not _chunked(scope) else 1 << 20)
+            if size > SMALL_BODY:
+                if self.buffered + size > BODY_BUDGET:
+                    return await _refuse(
+                        send, 503, "busy", "서버가 바쁩니다. 잠시 뒤에 다시 시도하세요"
+                    )
+                self.buffered += size
+                try:
+                    return await self.app(scope, receive, send, sync_spawn, call_soon)
+                finally:
+                    self.buffered -= size
         await self.app(scope, receive, send, sync_spawn, call_soon)
+
+
+def _chunked(scope) -> bool:
+    return any(k == b"transfer-encoding" and b"chunked" in v.lower() for k, v in scope["headers"])
 
 
 async def _refuse(send, status: int, code: str, message: str) -> None:

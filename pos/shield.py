@@ -53,7 +53,7 @@ class LoginShield:
         if until > now or self._waiting >= MAX_WAITING:
             retry = max(1, int(until - now) + 1) if until > now else 1
             await asyncio.sleep(REFUSAL_PAUSE[429])
-            return await _too_many(send, retry)
+            return await _too_many(send, retry, html=scope["path"] == "/login")
         # the whole body first, outside the queue: a client trickling its body must not hold
         # the turn of the log-ins behind it
         received, size = [], 0
@@ -89,7 +89,7 @@ class LoginShield:
                 self._waiting -= 1
         start = next((m for m in messages if m["type"] == "http.response.start"), None)
         status = start["status"] if start else 500
-        if status == 429:
+        if status == 429 and _header(start, b"x-limit-scope") == b"address":
             self._remember(address, _retry_after(start))
         pause = REFUSAL_PAUSE.get(status)
         if pause:
@@ -106,16 +106,36 @@ class LoginShield:
         self._refused[address] = time.monotonic() + seconds
 
 
+def _header(start: dict, wanted: bytes) -> bytes | None:
+    return next((v for k, v in start.get("headers", []) if k.lower() == wanted), None)
+
+
 def _retry_after(start: dict) -> int:
-    for name, value in start.get("headers", []):
-        if name.lower() == b"retry-after" and value.isdigit():
-            return min(int(value), 3600)
-    return 60
+    value = _header(start, b"retry-after") or b""
+    return min(int(value), 3600) if value.isdigit() else 60
 
 
-async def _too_many(send, retry: int) -> None:
+_PAGE = """<!doctype html><html lang="ko"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>{m}</title></head>
+<body style="font-family:sans-serif;text-align:center;margin:12vh 1.5rem">
+<h1 style="font-size:1.5rem">{m}</h1><p>{s}초 뒤에 <a href="/login">로그인 화면</a>에서 다시
+시도해 주세요.</p></body></html>"""
+
+
+async def _too_many(send, retry: int, html: bool = False) -> None:
     message = "요청이 너무 많습니다. 잠시 뒤에 다시 시도하세요"
-    await _refuse(send, 429, "rate_limited", message, [(b"retry-after", str(retry).encode())])
+    extra = [(b"retry-after", str(retry).encode())]
+    if not html:
+        return await _refuse(send, 429, "rate_limited", message, extra)
+    # the log-in form is a page: a person reads this, not a program
+    body = _PAGE.format(m=message, s=retry).encode()
+    headers = [
+        (b"content-type", b"text/html; charset=utf-8"),
+        (b"content-length", str(len(body)).encode()),
+        *extra,
+    ]
+    await send({"type": "http.response.start", "status": 429, "headers": headers})
+    await send({"type": "http.response.body", "body": body, "more_body": False})
 
 
 async def _refuse(send, status: int, code: str, message: str, extra=()) -> None:

@@ -173,6 +173,10 @@ def test_receipt_qr_never_points_at_a_forged_host(app_factory):
     # the machine's own address (what a tablet on the LAN uses) is kept
     with app.test_request_context("/api/sales", headers={"Host": "127.0.0.1:5000"}):
         assert receipt_base_url() == "http://127.0.0.1:5000/"
+    # this machine, but another port, or junk after the port: the configured address
+    for forged in ("127.0.0.1:6666", "127.0.0.1:5000/evil", "localhost:x"):
+        with app.test_request_context("/api/sales", headers={"Host": forged}):
+            assert receipt_base_url() == "http://192.0.2.10:5000/", forged
 
 
 def test_every_sqlite_connection_syncs_fully(sqlite_app):
@@ -241,6 +245,7 @@ def test_login_rate_limit_per_address(app_factory):
     assert resp.status_code == 429
     assert resp.get_json()["error"]["code"] == "rate_limited"
     assert int(resp.headers["Retry-After"]) > 0
+    assert resp.headers["X-Limit-Scope"] == "address"
     with app.app_context():
         # refused before any hash or database work: no failure recorded for these names
         assert db.session.get(LoginFailure, ("n6", "pin")) is None
@@ -255,6 +260,8 @@ def test_login_rate_limit_per_name(app_factory):
         for _ in range(4)
     ]
     assert codes == [401, 401, 401, 429]
+    resp = app.test_client().post("/api/login", json={"username": "cashier3b", "pin": "0000"})
+    assert resp.headers["X-Limit-Scope"] == "name"  # the address itself is not refused
 
 
 def test_large_json_bodies_are_refused_on_every_call(sqlite_app):

@@ -202,6 +202,10 @@ def roles_required(*roles: str):
 
                 return redirect(url_for("auth.login", next=request.path))
             if roles and current_user.role not in roles:
+                if not request.path.startswith("/api/"):
+                    from flask import abort
+
+                    abort(403)  # the Korean error page
                 raise ApiError(403, "forbidden", "이 작업을 할 권한이 없습니다")
             return view(*args, **kwargs)
 
