@@ -5,9 +5,11 @@ from __future__ import annotations
 from enum import StrEnum
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from pos.api import MAX_ID
+
+from .imports_read import clean_text
 
 
 class StockMoveKind(StrEnum):
@@ -32,6 +34,12 @@ class StockMoveIn(BaseModel):
     #: transfer only: the receiving site's code
     to_site: str | None = Field(default=None, max_length=32)
     note: str = Field(default="", max_length=200)
+
+    @field_validator("note")
+    @classmethod
+    def _visible_note(cls, value: str) -> str:
+        """No NUL, zero-width or direction-changing characters in the ledger's notes."""
+        return clean_text(value)
 
 
 class StockItemOut(BaseModel):

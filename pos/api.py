@@ -171,7 +171,9 @@ def endpoint(
         if parameters:
             op["parameters"] = parameters
         if auth == "session":
-            op["security"] = [{"session": []}]
+            # unsafe calls with the session cookie also send the token /api/login returned
+            unsafe = method.upper() not in ("GET", "HEAD", "OPTIONS")
+            op["security"] = [{"session": [], "csrf": []} if unsafe else {"session": []}]
         elif auth == "bearer":
             op["security"] = [{"bearer": []}]
         if body is not None:
@@ -257,6 +259,10 @@ def openapi_document() -> dict:
                     "code": {"type": "string"},
                     "message": {"type": "string"},
                     "field": {"type": ["string", "null"]},
+                    "retry_after": {
+                        "type": "integer",
+                        "description": "423 and 429: seconds until trying again is worth it",
+                    },
                 },
                 "required": ["code", "message"],
             }
@@ -270,6 +276,7 @@ def openapi_document() -> dict:
             "schemas": components,
             "securitySchemes": {
                 "session": {"type": "apiKey", "in": "cookie", "name": "session"},
+                "csrf": {"type": "apiKey", "in": "header", "name": "X-CSRFToken"},
                 "bearer": {"type": "http", "scheme": "bearer"},
             },
         },

@@ -45,3 +45,12 @@ def test_document_names_the_body_of_every_success(sqlite_app):
             for r in success:
                 ref = r["content"]["application/json"]["schema"]["$ref"]
                 assert ref.rsplit("/", 1)[1] in schemas, (path, method)
+
+
+def test_document_declares_the_csrf_header_and_retry_after(sqlite_app):
+    doc = sqlite_app.test_client().get("/api/openapi.json").get_json()
+    assert doc["components"]["securitySchemes"]["csrf"]["name"] == "X-CSRFToken"
+    assert doc["paths"]["/api/sales"]["post"]["security"] == [{"session": [], "csrf": []}]
+    assert doc["paths"]["/api/catalog"]["get"]["security"] == [{"session": []}]
+    error = doc["components"]["schemas"]["Error"]["properties"]["error"]["properties"]
+    assert error["retry_after"]["type"] == "integer"

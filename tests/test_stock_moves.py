@@ -87,3 +87,19 @@ def test_to_site_is_only_for_transfers(app, cashier):
     body = {"product_id": cookie["id"], "qty": 1, "kind": "receive", "to_site": "CAFE07"}
     resp = cashier.post("/api/stock/moves", json=body)
     assert resp.status_code == 422 and resp.get_json()["error"]["field"] == "to_site"
+
+
+def test_notes_are_stored_as_they_are_seen(sqlite_app):
+    cashier = ApiClient(sqlite_app, "cashier3", pin="1234")
+    cookie = cashier.catalog()["수제 마들렌"]
+    body = {
+        "product_id": cookie["id"],
+        "qty": 1,
+        "kind": "waste",
+        "note": "유통기한\x00 지남\u202e\u200b",
+    }
+    resp = cashier.post("/api/stock/moves", json=body)
+    assert resp.status_code == 201, resp.get_json()
+    with sqlite_app.app_context():
+        note = db.session.get(StockMove, resp.get_json()["id"]).note
+    assert note == "유통기한 지남"

@@ -56,6 +56,7 @@ document.addEventListener("alpine:init", () => {
     submitting: false,
     message: "",
     lockedUntil: 0, // ms since the epoch; 0 = not locked
+    byManager: true, // whether a manager's 잠금 해제 on /staff lifts the lock
     now: Date.now(),
     ticker: null,
 
@@ -195,6 +196,8 @@ document.addEventListener("alpine:init", () => {
         const until = Date.now() + lockSeconds(res, data) * 1000;
         this.remember(this.username, until);
         this.startLock(until);
+        // 423 is this name's lock (a manager can lift it); 429 is too many tries from here
+        this.byManager = res.status === 423;
         this.message = said || "로그인 시도가 너무 많아 잠겼습니다.";
       } else {
         this.message = said || `로그인하지 못했습니다 (오류 ${res.status})`;
