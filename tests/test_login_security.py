@@ -286,3 +286,12 @@ def test_names_are_matched_as_people_type_them(sqlite_app):
     assert wide.status_code == 422  # full-width digits are not a PIN, and count as no try
     with sqlite_app.app_context():
         assert db.session.get(LoginFailure, ("cashier3", "pin")) is None
+
+
+def test_login_page_sends_a_logged_in_user_back_to_the_till(sqlite_app):
+    client = sqlite_app.test_client()
+    assert client.get("/login").headers["Cache-Control"] == "no-store"
+    token = _form_token(client)
+    client.post("/login", data={"username": "cashier3", "pin": "1234", "csrf_token": token})
+    again = client.get("/login")  # what the back button asks for
+    assert again.status_code == 302 and again.headers["Location"] == "/pos"

@@ -57,6 +57,10 @@ def _start_session(user: User) -> None:
 
 @bp.get("/login")
 def login():
+    if current_user.is_authenticated:
+        # the back button from the till lands here: whoever is logged in stays at the till
+        # (교대 logs out first, so it never comes this way)
+        return redirect(_safe_next(request.args.get("next")))
     site = server_site()
     # cashiers only: a manager's name on a public page is half of a log-in
     q = (
@@ -67,9 +71,11 @@ def login():
     if site is not None:
         q = q.where(or_(User.site_id == site.id, User.site_id.is_(None)))
     cashiers = db.session.scalars(q).all()
-    return render_template(
+    page = render_template(
         "auth/login.html", cashiers=cashiers, site=site, next=request.args.get("next", "")
     )
+    # never from the back-forward cache: coming back here must ask the server who is logged in
+    return page, 200, {"Cache-Control": "no-store"}
 
 
 @bp.post("/login")
