@@ -83,6 +83,18 @@ export function checkoutPart() {
       this.loadCatalog(); // stock counts moved
     },
 
+    /** Scroll the outlined field (errorField) into sight, once the payment step is shown (x-show
+     * may show it a frame after this tick: try again on a few frames). */
+    showErrorField(tries = 5) {
+      this.$nextTick(() => {
+        const input = this.$refs.payFields?.querySelector(".invalid");
+        const box = input?.closest(".field") || input;
+        if (!box) return;
+        if (box.getClientRects().length) box.scrollIntoView({ block: "nearest" });
+        else if (tries > 1) requestAnimationFrame(() => this.showErrorField(tries - 1));
+      });
+    },
+
     /** 4xx: the server changed nothing. Drop the pending body and let the cashier fix it; the
      * field the server names is outlined and gets the keypad. */
     checkoutRefused(res) {
@@ -102,6 +114,7 @@ export function checkoutPart() {
         if (field) {
           this.errorField = field;
           this.padTarget = field;
+          this.showErrorField();
         }
         if (err.code === "payment_mismatch") this.loadCatalog();
       }

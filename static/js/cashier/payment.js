@@ -266,6 +266,7 @@ export function paymentPart() {
           this.payError = "현금영수증 번호(휴대폰 또는 사업자번호)를 입력하세요";
           this.padTarget = "identifier";
           this.errorField = "identifier";
+          this.showErrorField();
           return;
         }
         body.cash_receipt = { purpose: this.cashReceipt.purpose, identifier: ident };
