@@ -14,7 +14,6 @@ is started again; SIGTERM or SIGINT stops them all gently.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import multiprocessing
 import os
@@ -29,6 +28,8 @@ from multiprocessing.connection import wait
 from pathlib import Path
 
 from hypercorn.config import Config
+
+from .shield import refuse
 
 #: Largest request body the server buffers at all; the app's MAX_CONTENT_LENGTH is stricter
 #: per kind of request. A declared Content-Length above it is refused before any body is read.
@@ -104,16 +105,8 @@ def _chunked(scope) -> bool:
 
 
 async def _refuse(send, status: int, code: str, message: str) -> None:
-    body = json.dumps(
-        {"error": {"code": code, "message": message, "field": None}}, ensure_ascii=False
-    ).encode()
-    headers = [
-        (b"content-type", b"application/json"),
-        (b"content-length", str(len(body)).encode()),
-        (b"connection", b"close"),  # the rest of the request is never read
-    ]
-    await send({"type": "http.response.start", "status": status, "headers": headers})
-    await send({"type": "http.response.body", "body": body, "more_body": False})
+    # the rest of the request is never read, so the connection cannot be reused
+    await refuse(send, status, code, message, [(b"connection", b"close")])
 
 
 def _whole_body(app):

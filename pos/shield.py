@@ -62,7 +62,7 @@ class LoginShield:
             received.append(message)
             size += len(message.get("body", b""))
             if size > MAX_LOGIN_BODY:
-                return await _refuse(send, 413, "too_large", "보낸 내용이 너무 큽니다")
+                return await refuse(send, 413, "too_large", "보낸 내용이 너무 큽니다")
             if message["type"] != "http.request" or not message.get("more_body"):
                 break
         replay = iter(received)
@@ -126,24 +126,23 @@ async def _too_many(send, retry: int, html: bool = False) -> None:
     message = "요청이 너무 많습니다. 잠시 뒤에 다시 시도하세요"
     extra = [(b"retry-after", str(retry).encode())]
     if not html:
-        return await _refuse(send, 429, "rate_limited", message, extra)
+        return await refuse(send, 429, "rate_limited", message, extra)
     # the log-in form is a page: a person reads this, not a program
-    body = _PAGE.format(m=message, s=retry).encode()
-    headers = [
-        (b"content-type", b"text/html; charset=utf-8"),
-        (b"content-length", str(len(body)).encode()),
-        *extra,
-    ]
-    await send({"type": "http.response.start", "status": 429, "headers": headers})
-    await send({"type": "http.response.body", "body": body, "more_body": False})
+    page = _PAGE.format(m=message, s=retry).encode()
+    await send_body(send, 429, page, b"text/html; charset=utf-8", extra)
 
 
-async def _refuse(send, status: int, code: str, message: str, extra=()) -> None:
+async def refuse(send, status: int, code: str, message: str, extra=()) -> None:
+    """Answer with the app's JSON error shape without reaching the app."""
     body = json.dumps(
         {"error": {"code": code, "message": message, "field": None}}, ensure_ascii=False
     ).encode()
+    await send_body(send, status, body, b"application/json", extra)
+
+
+async def send_body(send, status: int, body: bytes, content_type: bytes, extra=()) -> None:
     headers = [
-        (b"content-type", b"application/json"),
+        (b"content-type", content_type),
         (b"content-length", str(len(body)).encode()),
         *extra,
     ]
