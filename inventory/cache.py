@@ -17,9 +17,9 @@ from pos.db import db
 from pos.sites import SiteInfo  # noqa: F401  (re-exported for checkout)
 from pos.versions import TokenCache, watch
 
-from .models import Category, Option, OptionGroup, Product, Vendor
+from .models import Category, Option, OptionGroup, Product, SiteProduct, Vendor
 
-watch(Product, Option, OptionGroup, Vendor, Category)
+watch(Product, Option, OptionGroup, Vendor, Category, SiteProduct)
 
 
 @dataclass(frozen=True)

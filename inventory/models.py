@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from sqlalchemy import (
@@ -10,6 +10,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Column,
+    Date,
     DateTime,
     ForeignKey,
     Integer,
@@ -65,6 +66,8 @@ class Vendor(db.Model):
     tax_type: Mapped[str] = mapped_column(String(20), default="general")
     #: demo data: the number is an example, not a real registration
     is_example: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: deactivated vendors stay for the sales that name them; nothing with sales is deleted
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
@@ -74,6 +77,7 @@ class Category(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(60), unique=True)
     sort: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
 
 
 product_option_groups = Table(
@@ -98,6 +102,7 @@ class OptionGroup(db.Model):
     #: how many picks (counting repeats, e.g. 샷 추가 ×2) one line may have in this group
     max_select: Mapped[int] = mapped_column(Integer, default=1)
     sort: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
 
     options: Mapped[list[Option]] = relationship(
         back_populates="group", order_by="Option.sort, Option.id"
@@ -143,12 +148,37 @@ class Product(db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     sort: Mapped[int] = mapped_column(Integer, default=0)
     description: Mapped[str] = mapped_column(Text, default="")
+    #: warn when on-hand falls to this or below (a site's own threshold wins); None = never
+    low_stock: Mapped[int | None] = mapped_column(Integer)
 
     category: Mapped[Category | None] = relationship()
     vendor: Mapped[Vendor] = relationship()
     option_groups: Mapped[list[OptionGroup]] = relationship(
         secondary=product_option_groups, order_by="OptionGroup.sort, OptionGroup.id"
     )
+
+
+class SiteProduct(db.Model):
+    """A product's terms at one site: its own price, hidden there, 품절 for the day, and the
+    low-stock threshold. No row means the product's defaults."""
+
+    __tablename__ = "site_products"
+    __table_args__ = (
+        CheckConstraint("price is null or price >= 0", name="price_nonneg"),
+        CheckConstraint("low_stock is null or low_stock >= 0", name="low_stock_nonneg"),
+    )
+
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), primary_key=True)
+    #: VAT-inclusive price in won at this site; None = the product's price
+    price: Mapped[int | None] = mapped_column(BigInteger)
+    #: not offered at this site (the cashier screen does not show it)
+    hidden: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: 품절 on this local (Asia/Seoul) day only; the next day it sells again by itself
+    sold_out_on: Mapped[date | None] = mapped_column(Date)
+    #: warn when on-hand falls to this or below; None = the product's threshold
+    low_stock: Mapped[int | None] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 
 
 class StockLevel(db.Model):

@@ -51,9 +51,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(api.bp)
     app.register_blueprint(receipt_views.bp)
     app.register_blueprint(cashier_views.bp)
-    from . import staff
+    from . import backoffice, staff
 
     staff.init_app(app)
+    backoffice.init_app(app)
 
     from . import cli
 

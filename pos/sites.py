@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Boolean, ForeignKey, String, select
+from sqlalchemy import Boolean, ForeignKey, String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pos.db import db
@@ -47,6 +47,12 @@ class Site(db.Model):
     #: sell past zero (made-to-order shops that count later)
     allow_negative_stock: Mapped[bool] = mapped_column(Boolean, default=False)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: extra lines printed under the seller's details (e.g. 영업시간, Wi-Fi), one per line
+    receipt_header: Mapped[str] = mapped_column(Text, default="", server_default="")
+    #: lines printed at the bottom of every receipt (e.g. 감사합니다, 교환·환불 안내)
+    receipt_footer: Mapped[str] = mapped_column(Text, default="", server_default="")
+    #: this site's receipt printer; overrides ``PRINTER_URL`` when set
+    printer_url: Mapped[str | None] = mapped_column(String(300))
 
     vendor: Mapped[Vendor] = relationship("Vendor")
 
@@ -65,6 +71,9 @@ class SiteInfo:
     vendor_id: int
     allow_negative_stock: bool
     active: bool
+    receipt_header: str = ""
+    receipt_footer: str = ""
+    printer_url: str | None = None
 
 
 @dataclass
@@ -86,7 +95,16 @@ def _build(token: str | None) -> SiteDirectory:
     directory = SiteDirectory(token)
     for s in db.session.scalars(select(Site)):
         directory.sites[s.id] = SiteInfo(
-            s.id, s.code, s.name, s.kind, s.vendor_id, s.allow_negative_stock, s.active
+            s.id,
+            s.code,
+            s.name,
+            s.kind,
+            s.vendor_id,
+            s.allow_negative_stock,
+            s.active,
+            s.receipt_header or "",
+            s.receipt_footer or "",
+            s.printer_url or None,
         )
     return directory
 

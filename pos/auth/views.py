@@ -47,6 +47,9 @@ def _safe_next(target: str | None) -> str:
         parts = urlsplit(target)
         if not parts.scheme and not parts.netloc:
             return target
+    # cashiers start at the till, everyone else at the back office
+    if current_user.is_authenticated and current_user.role != "cashier":
+        return url_for("backoffice.home")
     return url_for("cashier.index")
 
 

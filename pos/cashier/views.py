@@ -14,6 +14,9 @@ bp = Blueprint("cashier", __name__)
 
 @bp.get("/")
 def home():
+    """Cashiers start at the till; organisers, managers and admins at the back office."""
+    if current_user.is_authenticated and current_user.role != "cashier":
+        return redirect(url_for("backoffice.home"))
     return redirect(url_for("cashier.index"))
 
 

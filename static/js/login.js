@@ -43,7 +43,7 @@ export function lockSeconds(res, data) {
 /** Only a plain path on this server (the server checks again; this keeps the tablet here). */
 function safeNext(target) {
   const ok = typeof target === "string" && /^\/(?![/\\])[^\s\\]*$/.test(target);
-  return ok ? target : "/pos";
+  return ok ? target : "/"; // the server sends cashiers to the till, the others to /admin
 }
 
 document.addEventListener("alpine:init", () => {

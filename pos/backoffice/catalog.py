@@ -1,0 +1,1 @@
+"""Back office: catalog (filled in by its owner)."""

@@ -1,0 +1,1 @@
+"""Back office: imports (filled in by its owner)."""

@@ -1,0 +1,1 @@
+"""Back office: settings (filled in by its owner)."""

@@ -1,0 +1,1 @@
+"""Back office: today (filled in by its owner)."""

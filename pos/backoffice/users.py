@@ -1,0 +1,1 @@
+"""Back office: users (filled in by its owner)."""

@@ -1,0 +1,85 @@
+"""The back office's home (/admin), its layout's navigation and the working-site switcher."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from pos.auth.service import roles_required
+from pos.scope import BACK_OFFICE, SITE_ADMINS, allowed_sites, pick_working_site, working_site
+
+bp = Blueprint("backoffice", __name__)
+
+#: (section, [(endpoint, label, roles)]); links whose page is missing or not allowed are left out
+NAV = [
+    ("홈", [("backoffice.home", "한눈에 보기", BACK_OFFICE)]),
+    ("판매", [("backoffice.sales", "오늘 판매", BACK_OFFICE)]),
+    (
+        "상품",
+        [
+            ("backoffice.products", "상품", BACK_OFFICE),
+            ("backoffice.categories", "분류", BACK_OFFICE),
+            ("backoffice.options", "옵션", BACK_OFFICE),
+            ("backoffice.vendors", "공급자", BACK_OFFICE),
+            ("backoffice.availability", "매장 가격·품절", BACK_OFFICE),
+            ("backoffice.imports", "파일로 가져오기", BACK_OFFICE),
+        ],
+    ),
+    (
+        "재고",
+        [
+            ("stock.index", "재고 현황", BACK_OFFICE),
+            ("stock.receive", "입고", BACK_OFFICE),
+            ("stock.transfer", "매장 간 이동", BACK_OFFICE),
+            ("stock.count", "재고실사", BACK_OFFICE),
+            ("stock.waste", "폐기", BACK_OFFICE),
+            ("stock.low", "부족 재고", BACK_OFFICE),
+            ("stock.labels", "라벨 인쇄", BACK_OFFICE),
+        ],
+    ),
+    ("행사", [("fairs.index", "하루장터", BACK_OFFICE)]),
+    (
+        "설정",
+        [
+            ("backoffice.users", "사용자", SITE_ADMINS),
+            ("backoffice.settings", "매장 설정", SITE_ADMINS),
+        ],
+    ),
+]
+
+
+def _nav() -> list[tuple[str, list[tuple[str, str]]]]:
+    rules = {r.endpoint for r in current_app.url_map.iter_rules()}
+    role = current_user.role if current_user.is_authenticated else None
+    out = []
+    for section, links in NAV:
+        shown = [(ep, label) for ep, label, roles in links if ep in rules and role in roles]
+        if shown:
+            out.append((section, shown))
+    return out
+
+
+def layout_context() -> dict:
+    """What templates/backoffice/layout.html needs on every back-office page."""
+    if not request.blueprint or request.blueprint not in ("backoffice", "stock", "fairs"):
+        return {}
+    if not current_user.is_authenticated:
+        return {}
+    return {"nav": _nav(), "working_site": working_site(), "sites": allowed_sites()}
+
+
+@bp.get("/admin")
+@roles_required(*BACK_OFFICE)
+def home():
+    return render_template("backoffice/home.html")
+
+
+@bp.post("/admin/site")
+@roles_required(*BACK_OFFICE)
+def pick_site():
+    site = pick_working_site(request.form.get("site", ""))
+    flash(f"{site.name}의 화면으로 바꿨습니다", "ok")
+    back = request.form.get("back", "")
+    return redirect(
+        back if back.startswith("/") and not back.startswith("//") else url_for(".home")
+    )

@@ -1,0 +1,2 @@
+"""Fair figures that need sales: the live board and the settlement per vendor. The fair itself
+(event, vendors, consignment, counts) is ``inventory.fairs``."""
