@@ -9,6 +9,7 @@ across several server processes sharing one database.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -17,6 +18,7 @@ from pos.db import db
 from pos.sites import SiteInfo  # noqa: F401  (re-exported for checkout)
 from pos.versions import TokenCache, watch
 
+from .fairs.models import FairVendor
 from .models import Category, Option, OptionGroup, Product, SiteProduct, Vendor
 
 watch(Product, Option, OptionGroup, Vendor, Category, SiteProduct)
@@ -54,6 +56,8 @@ class ProductInfo:
     sold_out: bool
     active: bool
     groups: tuple[GroupInfo, ...]
+    #: warn at or below this on-hand unless a site has its own threshold
+    low_stock: int | None = None
 
 
 @dataclass(frozen=True)
@@ -66,11 +70,25 @@ class VendorInfo:
     phone: str
 
 
+@dataclass(frozen=True)
+class TermsInfo:
+    """A product's terms at one site (``site_products``)."""
+
+    price: int | None
+    hidden: bool
+    sold_out_on: date | None
+    low_stock: int | None
+
+
 @dataclass
 class PricingCatalog:
     token: str | None
     products: dict[int, ProductInfo] = field(default_factory=dict)
     vendors: dict[int, VendorInfo] = field(default_factory=dict)
+    #: (site_id, product_id) → that site's own terms
+    terms: dict[tuple[int, int], TermsInfo] = field(default_factory=dict)
+    #: fair site id → the vendors taking part (what the fair offers)
+    fair_vendors: dict[int, frozenset[int]] = field(default_factory=dict)
 
 
 def _build(token: str | None) -> PricingCatalog:
@@ -108,7 +126,16 @@ def _build(token: str | None) -> PricingCatalog:
             p.sold_out,
             p.active,
             groups,
+            p.low_stock,
         )
+    for t in db.session.scalars(select(SiteProduct)):
+        cat.terms[(t.site_id, t.product_id)] = TermsInfo(
+            t.price, t.hidden, t.sold_out_on, t.low_stock
+        )
+    members: dict[int, set[int]] = {}
+    for site_id, vendor_id in db.session.execute(select(FairVendor.site_id, FairVendor.vendor_id)):
+        members.setdefault(site_id, set()).add(vendor_id)
+    cat.fair_vendors = {k: frozenset(v) for k, v in members.items()}
     return cat
 
 

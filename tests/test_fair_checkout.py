@@ -4,12 +4,14 @@ tenders spread so that every receipt and every payment adds up."""
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
 import pytest
 from escpos_decoder import decode_escpos
 from sqlalchemy import select
 from support import ApiClient
 
+from inventory.fairs.models import Fair, FairVendor
 from inventory.models import Product, Site, Vendor
 from pos.db import db
 from pos.receipts.documents import receipt_documents
@@ -40,6 +42,17 @@ def fair(app_factory, backend):
                 ),
             ]
         )
+        # the two vendors take part in the fair, and it is open (sales need both)
+        site = db.session.execute(select(Site).where(Site.code == "GN-FAIR")).scalar_one()
+        fair_row = db.session.get(Fair, site.id) or Fair(
+            site_id=site.id, date=date(2024, 5, 3), opens="10:00", closes="17:00"
+        )
+        fair_row.state = "open"
+        db.session.add(fair_row)
+        db.session.flush()
+        for name in ("김해지역자활센터", "마산지역자활센터"):
+            if db.session.get(FairVendor, (site.id, vendors[name].id)) is None:
+                db.session.add(FairVendor(site_id=site.id, vendor_id=vendors[name].id))
         db.session.commit()
     return app
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+from inventory.assortment import offer
 from inventory.cache import OptionInfo, PricingCatalog, ProductInfo, VendorInfo
+from inventory.site_terms import today
 from pos import money
 from pos.api import ApiError
 
@@ -35,7 +37,7 @@ class PricedLine:
 
 
 def _price_line(
-    index: int, product: ProductInfo, option_ids: list[int]
+    index: int, product: ProductInfo, base_price: int, option_ids: list[int]
 ) -> tuple[list[OptionInfo], int]:
     """Validate the chosen options against the product's groups; return them and the price."""
     by_id = {oid: o for g in product.groups for oid, o in g.options.items()}
@@ -60,7 +62,7 @@ def _price_line(
                 where,
             )
     chosen.sort(key=lambda o: (o.group_sort, o.group_id, o.sort, o.id))
-    unit_price = product.price + sum(o.price_delta for o in chosen)
+    unit_price = base_price + sum(o.price_delta for o in chosen)
     if unit_price < 0:
         raise ApiError(422, "invalid_option", "옵션 가격이 상품 가격보다 큽니다", where)
     return chosen, unit_price
@@ -69,13 +71,15 @@ def _price_line(
 def price_lines(payload: SaleIn, site, catalog: PricingCatalog) -> list[PricedLine]:
     """Server prices for the lines in the order sent, the sale discount spread over them."""
     priced = []
+    day = today()
     for i, line in enumerate(payload.lines):
         product = catalog.products.get(line.product_id)
-        if product is None or not product.active:
+        terms = offer(catalog, site, product, day) if product is not None else None
+        if terms is None:
             raise ApiError(
                 422, "unknown_product", "판매할 수 없는 상품입니다", f"lines.{i}.product_id"
             )
-        if product.sold_out:
+        if terms.sold_out:
             raise ApiError(
                 409,
                 "sold_out",
@@ -83,7 +87,7 @@ def price_lines(payload: SaleIn, site, catalog: PricingCatalog) -> list[PricedLi
                 f"lines.{i}.product_id",
                 product_id=product.id,
             )
-        options, unit_price = _price_line(i, product, line.options)
+        options, unit_price = _price_line(i, product, terms.price, line.options)
         # At a café the centre running it sells everything; at a fair, whoever brought it.
         seller = catalog.vendors[product.vendor_id if site.kind == "fair" else site.vendor_id]
         priced.append(

@@ -29,6 +29,7 @@ class OptionGroupOut(BaseModel):
 class VendorRef(BaseModel):
     id: int
     name: str
+    brn: str | None = None
 
 
 class ProductOut(BaseModel):
@@ -43,6 +44,10 @@ class ProductOut(BaseModel):
     track_stock: bool
     on_hand: int | None
     sold_out: bool
+    #: the low-stock threshold at this site (None = no warning)
+    low_stock: int | None = None
+    #: on-hand is at or below the threshold: the cashier screen shows a badge
+    low: bool = False
     option_groups: list[OptionGroupOut]
 
 

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from flask import jsonify
+from flask import jsonify, session
 from flask_login import current_user
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
 
-from inventory.models import OptionGroup, Product, StockLevel
 from pos.api import ApiError, endpoint
 from pos.auth.service import login_required
 from pos.context import current_site, receipt_base_url
@@ -16,71 +13,11 @@ from pos.db import db
 from pos.receipts.models import JOB_STATUS
 from pos.receipts.queue import NO_PRINTER_MESSAGE, enqueue
 
+from .catalog import catalog_json
 from .record import sale_view
 from .responses import CatalogOut, PrintStatusOut, SaleOut
 from .schemas import SaleIn
 from .service import PlacedSale, place_sale, replay_sale, stored_sale, visible_sale_id
-
-
-def catalog_json(site) -> dict:
-    products = db.session.scalars(
-        select(Product)
-        .where(Product.active)
-        .options(
-            selectinload(Product.option_groups).selectinload(OptionGroup.options),
-            selectinload(Product.vendor),
-            selectinload(Product.category),
-        )
-        .order_by(Product.sort, Product.id)
-    ).all()
-    stock = dict(
-        db.session.execute(
-            select(StockLevel.product_id, StockLevel.on_hand).where(StockLevel.site_id == site.id)
-        ).all()
-    )
-    items = []
-    categories: dict[str, int] = {}
-    for p in products:
-        on_hand = stock.get(p.id, 0) if p.track_stock else None
-        out = p.sold_out or (
-            p.track_stock and not site.allow_negative_stock and (on_hand or 0) <= 0
-        )
-        cat = p.category.name if p.category else "기타"
-        categories.setdefault(cat, p.category.sort if p.category else 999)
-        items.append(
-            {
-                "id": p.id,
-                "sku": p.sku,
-                "barcode": p.barcode,
-                "name": p.name,
-                "price": p.price,
-                "tax": p.tax,
-                "category": cat,
-                "vendor": {"id": p.vendor.id, "name": p.vendor.name},
-                "track_stock": p.track_stock,
-                "on_hand": on_hand,
-                "sold_out": bool(out),
-                "option_groups": [
-                    {
-                        "id": g.id,
-                        "name": g.name,
-                        "required": g.required,
-                        "max_select": g.max_select,
-                        "options": [
-                            {"id": o.id, "name": o.name, "price_delta": o.price_delta}
-                            for o in g.options
-                            if o.active
-                        ],
-                    }
-                    for g in p.option_groups
-                ],
-            }
-        )
-    return {
-        "site": {"code": site.code, "name": site.name, "kind": site.kind},
-        "categories": [name for name, _ in sorted(categories.items(), key=lambda kv: kv[1])],
-        "products": items,
-    }
 
 
 def sale_json(placed: PlacedSale) -> dict:
@@ -103,7 +40,10 @@ def sale_json(placed: PlacedSale) -> dict:
 )
 @login_required
 def get_catalog():
-    return jsonify(catalog_json(current_site()))
+    site = current_site()
+    # a booth tablet at a fair sells for one vendor (chosen with POST /api/booth)
+    booth = session.get("booth_vendor_id") if site.kind == "fair" else None
+    return jsonify(catalog_json(site, booth_vendor_id=booth))
 
 
 @endpoint(
@@ -124,7 +64,12 @@ def post_sale(payload: SaleIn):
     site = current_site()
     try:
         placed = place_sale(
-            payload, site=site, user=current_user, receipt_base_url=receipt_base_url()
+            payload,
+            site=site,
+            user=current_user,
+            receipt_base_url=receipt_base_url(),
+            # a booth tablet sells one vendor's goods (POST /api/booth); None = 공동 계산대
+            booth_vendor_id=session.get("booth_vendor_id") if site.kind == "fair" else None,
         )
         db.session.commit()
     except (IntegrityError, ApiError):
