@@ -75,6 +75,7 @@ export function checkoutPart() {
       if (pending && pending.body && pending.body.id === sale.id) this.store.remove("pending");
       this.emptyCart();
       this.payments = [];
+      this.fairNotice = "";
       this.done = sale;
       this.store.set("done", sale);
       this.screen = "done";
@@ -101,7 +102,14 @@ export function checkoutPart() {
       this.store.remove("pending");
       const err = res.data?.error || {};
       const message = errorMessage(res, "결제를 처리하지 못했습니다");
-      if (err.code === "insufficient_stock" || err.code === "sold_out" || err.code === "unknown_product") {
+      if (err.code === "fair_not_open") {
+        // the fair is not selling (not opened yet, or closed): say so over the menu until a
+        // sale goes through; the cart stays for when it opens
+        this.screen = "sell";
+        this.dropPayHistory();
+        this.fairNotice = message;
+        this.showToast(message);
+      } else if (err.code === "insufficient_stock" || err.code === "sold_out" || err.code === "unknown_product") {
         this.screen = "sell";
         this.dropPayHistory();
         this.showToast(message);

@@ -6,6 +6,8 @@
  * run in document order with deferred ones, so "alpine:init" is listened for in time. */
 import { api, Store } from "./api.js";
 import { askPart } from "./ask.js";
+import { availabilityPart } from "./availability.js";
+import { boothPart } from "./booth.js";
 import { cartPart } from "./cart.js";
 import { checkoutPart } from "./checkout.js";
 import { donePart } from "./done.js";
@@ -28,7 +30,7 @@ function compose(...parts) {
 
 function framePart() {
   return {
-    config: { site: { code: "" }, user: {}, methods: {}, purposes: {} },
+    config: { site: { code: "", kind: "" }, user: {}, methods: {}, purposes: {} },
     store: null,
     screen: "sell", // sell | pay | sending | done
     online: navigator.onLine,
@@ -61,6 +63,7 @@ function framePart() {
         this.pollPrint();
       }
       this.loadCatalog();
+      this.initBooth();
 
       window.addEventListener("online", () => {
         this.online = true;
@@ -109,6 +112,8 @@ document.addEventListener("alpine:init", () => {
       donePart(),
       askPart(),
       shiftPart(),
+      boothPart(),
+      availabilityPart(),
     ),
   );
 });

@@ -34,13 +34,18 @@ export function menuPart() {
       }
     },
 
+    /** 전체 and the categories that have something to show (at a booth: its vendor's). */
     get tabs() {
-      return ["전체", ...(this.catalog.categories || [])];
+      const cats = this.catalog.categories || [];
+      if (!this.atFair || !this.booth) return ["전체", ...cats];
+      const mine = new Set(this.catalog.products.filter((p) => this.atMyBooth(p)).map((p) => p.category));
+      return ["전체", ...cats.filter((c) => mine.has(c))];
     },
 
     get visibleProducts() {
       const q = this.query.trim().toLowerCase();
       return this.catalog.products.filter((p) => {
+        if (!this.atMyBooth(p)) return false;
         if (q) {
           return (
             hangulIncludes(p.name, q) ||
@@ -57,6 +62,7 @@ export function menuPart() {
     },
 
     stockText(p) {
+      if (p.low && !p.sold_out) return ""; // the 곧 품절 badge says it
       return p.track_stock && p.on_hand !== null ? `재고 ${p.on_hand}` : "";
     },
 
@@ -68,7 +74,9 @@ export function menuPart() {
       if (!q) return;
       const lower = q.toLowerCase();
       let hit = this.catalog.products.find(
-        (p) => (p.barcode && p.barcode === q) || (p.sku || "").toLowerCase() === lower,
+        (p) =>
+          this.atMyBooth(p) &&
+          ((p.barcode && p.barcode === q) || (p.sku || "").toLowerCase() === lower),
       );
       const visible = this.visibleProducts;
       if (!hit && visible.length === 1) hit = visible[0];
@@ -89,7 +97,8 @@ export function menuPart() {
 
     /** Keystrokes with nothing focused (a barcode scanner) go to the search box. */
     onGlobalKey(ev) {
-      if (this.screen !== "sell" || this.dialog || this.jobsOpen || this.question) return;
+      if (this.screen !== "sell" || this.dialog || this.jobsOpen || this.question || this.boothOpen)
+        return;
       const el = document.activeElement;
       const typing = el && (el.tagName === "INPUT" || el.tagName === "TEXTAREA");
       if (typing || ev.ctrlKey || ev.metaKey || ev.altKey) return;

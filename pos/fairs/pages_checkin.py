@@ -1,0 +1,154 @@
+"""Consignment check-in (/fairs/CODE/checkin): the organiser picks a vendor, types what it
+brought per product on a tablet, and the vendor's representative signs for it by name. Every
+check-in is listed per vendor with its sign-off state."""
+
+from __future__ import annotations
+
+import uuid
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from inventory.fairs.models import Consignment
+from inventory.models import Product
+from pos.api import ApiError
+from pos.auth.service import roles_required
+from pos.db import db
+from pos.scope import FAIR_STAFF
+
+from .pages import (
+    bp,
+    fair_context,
+    fair_vendors,
+    is_locked,
+    load_fair,
+    refused,
+    vendor_in_fair,
+    vendor_products,
+)
+
+#: most units of one product in one check-in (a typo guard; the database takes more)
+MAX_QTY = 100_000
+
+
+def consignments(fair, vendor_id: int | None = None) -> list[Consignment]:
+    q = (
+        select(Consignment)
+        .where(Consignment.site_id == fair.site_id)
+        .options(selectinload(Consignment.lines))
+        .order_by(Consignment.created_at.desc())
+    )
+    if vendor_id is not None:
+        q = q.where(Consignment.vendor_id == vendor_id)
+    return list(db.session.scalars(q))
+
+
+@bp.get("/fairs/<code>/checkin")
+@roles_required(*FAIR_STAFF)
+def checkin(code: str):
+    fair = load_fair(code)
+    vendors = fair_vendors(fair)
+    brn = request.args.get("vendor", "")
+    chosen = vendor_in_fair(fair, brn) if brn else None
+    if brn and chosen is None:
+        flash("이 장터에 참여하지 않는 공급자입니다", "error")
+    products = vendor_products(chosen.vendor.id) if chosen else []
+    names = {p.id: p.name for p in db.session.scalars(select(Product))}
+    listed = consignments(fair, chosen.vendor.id if chosen else None)
+    by_vendor = {v.vendor.id: v for v in vendors}
+    signed = {}
+    for c in consignments(fair):
+        done, total = signed.get(c.vendor_id, (0, 0))
+        signed[c.vendor_id] = (done + bool(c.signed_by), total + 1)
+    return render_template(
+        "fairs/checkin.html",
+        vendors=vendors,
+        chosen=chosen,
+        products=products,
+        listed=listed,
+        names=names,
+        by_vendor=by_vendor,
+        signed=signed,
+        new_id=str(uuid.uuid4()),
+        values=request.args,
+        **fair_context(fair),
+    )
+
+
+def _lines(form, products) -> tuple[list[tuple[int, int]], str | None]:
+    """The typed quantities as lines; a Korean message for the first one that is not a count."""
+    lines = []
+    for p in products:
+        raw = form.get(f"qty_{p.id}", "").strip().replace(",", "")
+        if not raw or raw == "0":
+            continue
+        if not raw.isascii() or not raw.isdigit():
+            return [], f"{p.name}: 수량은 숫자로만 입력하세요"
+        qty = int(raw)
+        if qty > MAX_QTY:
+            return [], f"{p.name}: 수량이 너무 큽니다 ({MAX_QTY:,}개까지)"
+        lines.append((p.id, qty))
+    if not lines:
+        return [], "받은 수량을 하나 이상 입력하세요"
+    return lines, None
+
+
+@bp.post("/fairs/<code>/checkin")
+@roles_required(*FAIR_STAFF)
+def checkin_save(code: str):
+    from inventory.fairs import service
+
+    fair = load_fair(code)
+    brn = request.form.get("brn", "")
+    chosen = vendor_in_fair(fair, brn)
+    if chosen is None:
+        flash("공급자를 먼저 고르세요", "error")
+        return redirect(url_for(".checkin", code=code))
+    if is_locked(fair):
+        flash("마감한 장터에는 입고할 수 없습니다", "error")
+        return redirect(url_for(".checkin", code=code, vendor=brn))
+    lines, problem = _lines(request.form, vendor_products(chosen.vendor.id))
+    if problem:
+        flash(problem, "error")
+        return redirect(url_for(".checkin", code=code, vendor=brn))
+    cid = request.form.get("id", "").strip() or str(uuid.uuid4())
+    signed_by = request.form.get("signed_by", "").strip()
+    try:
+        service.check_in(fair, cid, brn, lines, user_id=current_user.id, signed_by=signed_by)
+    except (ApiError, ValueError) as err:
+        db.session.rollback()
+        refused(err)
+        return redirect(url_for(".checkin", code=code, vendor=brn))
+    db.session.commit()
+    units = sum(qty for _pid, qty in lines)
+    flash(
+        f"{chosen.vendor.name}: {len(lines)}종 {units:,}개를 입고했습니다"
+        + (f" ({signed_by} 서명)" if signed_by else ". 공급자 대표의 서명을 받으세요"),
+        "ok",
+    )
+    return redirect(url_for(".checkin", code=code, vendor=brn))
+
+
+@bp.post("/fairs/<code>/checkin/<cid>/sign")
+@roles_required(*FAIR_STAFF)
+def checkin_sign(code: str, cid: str):
+    """The vendor's representative signs for a check-in by typing their name."""
+    from inventory.fairs import service
+
+    fair = load_fair(code)
+    back = request.form.get("vendor", "")
+    signed_by = request.form.get("signed_by", "").strip()
+    if not signed_by:
+        flash("서명할 분의 이름을 입력하세요", "error")
+        return redirect(url_for(".checkin", code=code, vendor=back))
+    try:
+        service.sign_off(fair, cid, signed_by)
+    except (ApiError, ValueError) as err:
+        db.session.rollback()
+        refused(err)
+    else:
+        db.session.commit()
+        flash(f"{signed_by} 님이 서명했습니다", "ok")
+    return redirect(url_for(".checkin", code=code, vendor=back))
