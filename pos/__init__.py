@@ -37,6 +37,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .cashier import views as cashier_views
     from .receipts import views as receipt_views
     from .sales import views as sales_views  # noqa: F401  (registers API routes)
+    from .fairs import api as fair_api  # noqa: F401  (board and settlement routes)
 
     db.init_app(app)
     inventory.init_app(app)

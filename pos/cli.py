@@ -258,3 +258,6 @@ def init_app(app) -> None:
         print_worker_cmd,
     ):
         app.cli.add_command(command)
+    from inventory.fairs.cli import fair_group  # pos fair add / pos fair vendor
+
+    app.cli.add_command(fair_group)

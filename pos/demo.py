@@ -292,10 +292,14 @@ def load_demo() -> str:
         db.session.add(user)
         users_made += 1
     db.session.flush()
+    from .demo_fair import load_demo_fair
+
+    organiser = db.session.execute(select(User).filter_by(username="organiser")).scalar()
+    fair_summary = load_demo_fair(organiser.id if organiser else None)
     return (
         f"데모 데이터: 공급자 {len(vendors)}곳, 매장 {len(sites)}곳, 상품 {len(PRODUCTS)}개 "
         f"(새 상품 {len(new_products)}개, 새 사용자 {users_made}명). "
-        "사업자등록번호는 모두 예시입니다."
+        f"사업자등록번호는 모두 예시입니다. {fair_summary}"
     )
 
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Protocol
 from sqlalchemy import insert, select
 
 from inventory.cache import PricingCatalog, pricing_catalog
+from inventory.fairs.gate import check_booth, check_sale_allowed
 from inventory.stock import InsufficientStock, move_stock
 from pos import money
 from pos.api import ApiError
@@ -109,14 +110,29 @@ def replay_sale(payload: SaleIn, user: Cashier) -> PlacedSale | None:
 
 
 def place_sale(
-    payload: SaleIn, *, site: SiteInfo, user: Cashier, receipt_base_url: str
+    payload: SaleIn,
+    *,
+    site: SiteInfo,
+    user: Cashier,
+    receipt_base_url: str,
+    booth_vendor_id: int | None = None,
 ) -> PlacedSale:
     """Place the sale, or return the one already placed under its id; raise ApiError before
-    anything is written that the caller keeps (it rolls back on any error)."""
+    anything is written that the caller keeps (it rolls back on any error).
+
+    At a fair the sale must pass the fair's gate (open, methods taken) after the replay, so a
+    retry of a sale placed before close still answers; ``booth_vendor_id`` is the vendor a
+    booth tablet sells for (None: a joint checkout)."""
     if (replayed := replay_sale(payload, user)) is not None:
         return replayed
+    if site.kind == "fair":
+        check_sale_allowed(site, payload.payments)
     catalog = pricing_catalog()
     priced = price_lines(payload, site, catalog)
+    if site.kind == "fair":
+        check_booth(
+            [p.product.vendor_id for p in priced], booth_vendor_id, [p.product.name for p in priced]
+        )
     total = sum(p.net for p in priced)
     payments, change_due = check_payments(payload, total)
     cash_receipt = check_cash_receipt(payload)
