@@ -85,8 +85,13 @@ def _missing(sheet: Sheet, n: int, row: dict[str, str], names, errors: list[RowE
 
 
 def _refuse(errors: list[RowError]) -> None:
+    """Raise with one message per cell: the first found (a refused cell, e.g. a formula, is
+    not also reported as empty)."""
     if errors:
-        raise ImportFailed(sorted(errors, key=lambda e: e.row or 0))
+        first: dict[tuple, RowError] = {}
+        for e in errors:
+            first.setdefault((e.row, e.column) if e.column else (e.row, e.message), e)
+        raise ImportFailed(sorted(first.values(), key=lambda e: e.row or 0))
 
 
 def import_vendors(sheet: Sheet) -> int:

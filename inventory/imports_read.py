@@ -30,6 +30,7 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # .xls and password-protected .xlsx
 #: invisible Hangul fillers that make a name look blank
 _FILLERS = {"\u115f", "\u1160", "\u3164", "\uffa0"}
 TOO_MANY_ROWS = f"행이 너무 많습니다 (최대 {MAX_ROWS:,}행): 파일을 나눠 가져오세요"
+FORMULA = "수식은 가져올 수 없습니다: 엑셀에서 값으로 바꿔(값 붙여넣기) 저장하세요"
 TOO_LONG_FIELD = "칸 하나의 내용이 너무 깁니다 (파일이 깨졌거나 따옴표 짝이 맞지 않습니다)"
 
 
@@ -165,6 +166,10 @@ def read_sheet(
                 errors.append(RowError(number, label, too_long))
                 row[name_at] = clean_text(value[: column.max_len], code=column.code)
                 continue
+            if isinstance(value, Formula):
+                errors.append(RowError(number, label, FORMULA))
+                row[name_at] = ""
+                continue
             cleaned = clean_text(value, code=column.code)
             if value.strip() and not cleaned:
                 errors.append(RowError(number, label, "보이지 않는 문자만 들어 있습니다"))
@@ -256,19 +261,42 @@ def _csv_rows(data: bytes) -> list[list[str]]:
             raise _fail(TOO_MANY_ROWS)
 
 
+_BINARY_BYTES = (*range(0x00, 0x09), *range(0x0E, 0x20))
+
+
 def _decode(data: bytes) -> str:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        encodings: tuple[str, ...] = ("utf-16",)
-    else:
-        encodings = ("utf-8-sig", "cp949")
-    for encoding in encodings:
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise _fail("CSV 파일로 읽을 수 없습니다: UTF-16 글자가 깨졌습니다") from None
+    head = data[:8192]
+    if sum(head.count(bytes([b])) for b in _BINARY_BYTES) > len(head) // 20:
+        # text has next to no control bytes: this is a picture, a program, an archive …
+        raise _fail(
+            "CSV나 엑셀(.xlsx) 파일이 아닙니다: 파일 종류를 확인하세요 "
+            "(엑셀에서 'CSV UTF-8' 또는 .xlsx로 저장한 파일을 올리세요)"
+        )
+    failures = []
+    for encoding in ("utf-8-sig", "cp949"):
         try:
             return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise _fail(
-        "CSV 파일로 읽을 수 없습니다: 글자 인코딩을 알 수 없습니다 "
-        "(엑셀에서 'CSV UTF-8' 또는 .xlsx로 저장하세요)"
+        except UnicodeDecodeError as exc:
+            failures.append(exc)
+    # name the broken byte in the encoding that read furthest (a CP949 file with one bad byte
+    # fails UTF-8 at its first Hangul, CP949 only at the bad byte)
+    worst = max(failures, key=lambda e: e.start)
+    line = data.count(b"\n", 0, worst.start) + 1
+    raise ImportFailed(
+        [
+            RowError(
+                line,
+                None,
+                f"읽을 수 없는 글자가 있습니다 ({worst.start + 1:,}번째 바이트 "
+                f"0x{data[worst.start]:02X}): 글자 인코딩이 깨졌습니다. "
+                "엑셀에서 'CSV UTF-8' 또는 .xlsx로 다시 저장하세요",
+            )
+        ]
     )
 
 
@@ -301,11 +329,12 @@ def _xlsx_rows(data: bytes) -> list[list[str]]:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about styles and extensions it skips
-            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            # formulas are read as formulas (not Excel's cached results) so they can be refused
+            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
             try:
                 sheet = workbook.active
-                for values in sheet.iter_rows(max_col=MAX_COLUMNS + 1, values_only=True):
-                    rows.append([_cell_text(v) for v in values])
+                for cells in sheet.iter_rows(max_col=MAX_COLUMNS + 1):
+                    rows.append([_cell_text(c) for c in cells])
                     if len(rows) > MAX_SCANNED_ROWS:
                         break
             finally:
@@ -317,8 +346,15 @@ def _xlsx_rows(data: bytes) -> list[list[str]]:
     return [_within_width(number, values) for number, values in enumerate(rows, start=1)]
 
 
-def _cell_text(value) -> str:
+class Formula(str):
+    """A cell holding an Excel formula: refused with its row and column, never evaluated."""
+
+
+def _cell_text(cell) -> str:
     """An Excel value as the text a user typed: 6000.0 is 6000, a date is ISO."""
+    value = cell.value
+    if cell.data_type == "f":
+        return Formula(str(value))
     if value is None:
         return ""
     if isinstance(value, bool):

@@ -10,6 +10,7 @@ def init_app(app) -> None:
     from pos.fairs import pages as fair_pages
 
     from . import catalog, imports, settings, today, users, views  # noqa: F401
+    from . import catalog_availability, catalog_exports, catalog_products  # noqa: F401
 
     app.register_blueprint(views.bp)
     app.register_blueprint(stock_pages.bp)
