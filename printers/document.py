@@ -68,3 +68,5 @@ class ReceiptDocument:
     qr_url: str | None = None  #: e-receipt page; printed as a QR code
     reprint: bool = False  #: print the 재출력 mark
     footer: tuple[str, ...] = field(default_factory=tuple)  #: closing lines (thanks, notes)
+    #: the site's own lines under the seller's details (영업시간, Wi-Fi ...), one per row
+    header_lines: tuple[str, ...] = field(default_factory=tuple)

@@ -236,6 +236,10 @@ def layout_receipt(doc: ReceiptDocument, columns: int = 42) -> list[Line]:
     b.rows(_labelled("주소", clean(h.address), columns))
     b.rows(_labelled("전화", clean(h.phone), columns))
     b.rule()
+    if any(text.strip() for text in doc.header_lines):
+        for text in doc.header_lines:
+            b.wrapped(clean(text), align="center")
+        b.rule()
     b.rows(_labelled("일시", clean(doc.issued_at), columns))
     b.rows(_labelled("영수증번호", clean(doc.receipt_no), columns))
     b.wrapped(

@@ -15,6 +15,7 @@ from pos.sales.record import (
     load_sale_record,
     local_time,
 )
+from pos.sites import SiteInfo, site_directory
 from printers.document import (
     ReceiptCashReceipt,
     ReceiptDocument,
@@ -40,8 +41,18 @@ def allocated_payments(sale: Sale | SaleRecord) -> list[list[tuple[int, int]]]:
     ]
 
 
-def _footer(receipt: VendorReceipt) -> tuple[str, ...]:
-    lines = ("꿈이든 - 자활 성공의 꿈이 들어있는 곳", "이용해 주셔서 감사합니다")
+#: the closing lines of a site that has not written its own
+DEFAULT_FOOTER = ("꿈이든 - 자활 성공의 꿈이 들어있는 곳", "이용해 주셔서 감사합니다")
+
+
+def site_lines(text: str | None) -> tuple[str, ...]:
+    """A site's receipt header or footer setting as printed rows (one per line of text)."""
+    return tuple(line.rstrip() for line in (text or "").splitlines())
+
+
+def _footer(receipt: VendorReceipt, site: SiteInfo | None) -> tuple[str, ...]:
+    # the site's own footer replaces the default thanks; the demo notice always stays
+    lines = (site_lines(site.receipt_footer) if site else ()) or DEFAULT_FOOTER
     vendor = db.session.get(Vendor, receipt.vendor_id)
     if vendor is not None and vendor.is_example:
         lines += ("※ 데모용 예시 사업자등록번호입니다",)
@@ -56,12 +67,15 @@ def receipt_documents(sale: Sale | SaleRecord, *, reprint: bool = False) -> list
     allocation = allocated_payments(rec)
     # cash handed over and change go on the last receipt carrying a part of that payment
     last_receipt = {i: r for r, parts in enumerate(allocation) for i, _ in parts}
+    # the site's header and footer as set now (a reprint shows today's lines)
+    site = site_directory().get(rec.site_id)
     return [
         _document(
             rec,
             receipt,
             parts,
             issued,
+            site,
             reprint=reprint,
             change_here={i for i, _ in parts if last_receipt[i] == r},
         )
@@ -74,6 +88,7 @@ def _document(
     receipt: VendorReceipt,
     parts: list[tuple[int, int]],
     issued: str,
+    site: SiteInfo | None,
     *,
     reprint: bool,
     change_here: set[int],
@@ -137,5 +152,6 @@ def _document(
         cash_receipt=cash_receipt,
         qr_url=rec.receipt_url,
         reprint=reprint,
-        footer=_footer(receipt),
+        footer=_footer(receipt, site),
+        header_lines=site_lines(site.receipt_header) if site else (),
     )

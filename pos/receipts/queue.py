@@ -21,6 +21,7 @@ from sqlalchemy import insert, or_, select, update
 import printers
 from pos.db import db, utcnow
 from pos.sales.models import Sale
+from pos.sites import site_directory
 
 from .documents import receipt_documents
 from .models import JOB_STATUS, OPEN_STATUSES, JobStatus, PrintJob
@@ -50,15 +51,23 @@ def print_info(job: PrintJob | None) -> dict:
     return {"status": job.status, "label": status_label(job.status), "error": job.last_error}
 
 
-def printer_configured() -> bool:
-    return bool(current_app.config.get("PRINTER_URL"))
+def printer_url_for(site_id: int | None) -> str | None:
+    """Where a site's receipts print: its own printer (매장 설정), else ``PRINTER_URL``."""
+    site = site_directory().get(site_id)
+    return (site.printer_url if site else None) or current_app.config.get("PRINTER_URL") or None
+
+
+def printer_configured(site_id: int | None = None) -> bool:
+    return printer_url_for(site_id) is not None
 
 
 def enqueue(sale_id: str, *, reprint: bool = False) -> str | None:
     """Queue the sale's receipts in the caller's transaction; returns the job's status, or None
-    when no printer is set up."""
-    if not printer_configured():
-        return None
+    when neither the sale's site nor the server has a printer."""
+    if not current_app.config.get("PRINTER_URL"):
+        site_id = db.session.execute(select(Sale.site_id).where(Sale.id == sale_id)).scalar()
+        if not printer_configured(site_id):
+            return None
     now = utcnow()
     db.session.execute(
         insert(PrintJob.__table__),
@@ -126,7 +135,6 @@ def process_due_jobs(limit: int = 20) -> int:
     db.session.commit()
     done = 0
     cfg = current_app.config
-    url = cfg.get("PRINTER_URL")
     timeout = cfg["PRINTER_TIMEOUT"]
     #: seconds a printer gets to answer a status query (printers' default when unset)
     status_timeout = cfg.get("PRINTER_STATUS_TIMEOUT")
@@ -136,6 +144,11 @@ def process_due_jobs(limit: int = 20) -> int:
             continue
         job = db.session.get(PrintJob, job_id)
         sale_id = job.sale_id
+        # the sale's own site decides the printer, as set when the job is tried
+        url = printer_url_for(job.sale.site_id)
+        if url is None:  # the printer was taken out of the settings meanwhile
+            _not_printed(job_id, NO_PRINTER_MESSAGE, "no_printer", permanent=True)
+            continue
         try:
             data = render_sale(job.sale, reprint=job.reprint)
             db.session.commit()  # release the read transaction before slow I/O
