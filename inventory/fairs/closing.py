@@ -9,7 +9,7 @@ the first count missed is corrected with an adjustment.
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from pos.api import ApiError
 from pos.db import db, new_id, utcnow
@@ -184,6 +184,20 @@ def adjust(
         if product_id is None:
             raise ApiError(422, "invalid", "수량을 조정할 상품을 골라 주세요", "product_id")
         product = vendor_products(vendor.id, [(product_id, qty)])[product_id]
+        back = -db.session.scalar(
+            select(func.coalesce(func.sum(StockMove.qty), 0)).where(
+                StockMove.site_id == fair.site_id,
+                StockMove.product_id == product_id,
+                StockMove.reason == "consign_return",
+            )
+        )
+        if back + qty < 0:
+            raise ApiError(
+                422,
+                "invalid",
+                f"{product.name}은(는) {back}개만 돌려주었습니다. 그보다 많이 뺄 수 없습니다",
+                "qty",
+            )
     elif product_id is not None:
         vendor_products(vendor.id, [(product_id, 0)])
     adj = FairAdjustment(
