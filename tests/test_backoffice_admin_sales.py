@@ -125,3 +125,16 @@ def test_sales_are_scoped_to_the_users_sites(app_factory):
     page = organiser.get("/admin/sales").get_data(as_text=True)
     assert "경남 자활생산물품 하루장터" in page and listed_numbers(page) == []
     assert organiser.get(f"/admin/sales/{first['id']}").status_code == 403
+
+
+def test_a_busy_day_is_paged(sqlite_app, monkeypatch):
+    from pos.backoffice import today
+
+    monkeypatch.setattr(today, "PAGE_SIZE", 1)
+    two_sales(sqlite_app)
+    mgr = manager(sqlite_app)
+    first = mgr.get("/admin/sales").get_data(as_text=True)
+    assert listed_numbers(first) == ["2"] and "1 / 2쪽" in first
+    second = mgr.get("/admin/sales?page=2").get_data(as_text=True)
+    assert listed_numbers(second) == ["1"] and "판매 <strong>2</strong>건" in second
+    assert listed_numbers(mgr.get("/admin/sales?page=abc").get_data(as_text=True)) == ["2"]

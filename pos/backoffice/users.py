@@ -20,7 +20,7 @@ from pos.auth import SESSION_VERSION_KEY
 from pos.auth import service as auth
 from pos.auth.models import ROLE_LABELS, Role, User
 from pos.db import db
-from pos.scope import SITE_ADMINS
+from pos.scope import SITE_ADMINS, working_site
 from pos.sites import site_directory
 
 from . import users_rules as rules
@@ -132,7 +132,10 @@ def _form_page(template: str, status: int = 200, **context):
 @bp.get("/admin/users/new")
 @site_admins
 def user_new():
-    default_site = rules.site_choices()[0].code if rules.site_choices() else ""
+    # the site the back office works on, if this manager may put users there
+    codes = [s.code for s in rules.site_choices()]
+    here = working_site().code
+    default_site = here if here in codes else (codes[0] if codes else "")
     form = {"role": Role.CASHIER.value, "site": request.args.get("site", default_site)}
     return _form_page("backoffice/users/new.html", form=form, errors={})
 
