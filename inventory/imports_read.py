@@ -277,23 +277,24 @@ def _decode(data: bytes) -> str:
             "CSV나 엑셀(.xlsx) 파일이 아닙니다: 파일 종류를 확인하세요 "
             "(엑셀에서 'CSV UTF-8' 또는 .xlsx로 저장한 파일을 올리세요)"
         )
+    bom = 3 if data.startswith(b"\xef\xbb\xbf") else 0
     failures = []
-    for encoding in ("utf-8-sig", "cp949"):
+    for encoding, skip in (("utf-8", bom), ("cp949", 0)):
         try:
-            return data.decode(encoding)
+            return data[skip:].decode(encoding)
         except UnicodeDecodeError as exc:
-            failures.append(exc)
+            failures.append(exc.start + skip)
     # name the broken byte in the encoding that read furthest (a CP949 file with one bad byte
     # fails UTF-8 at its first Hangul, CP949 only at the bad byte)
-    worst = max(failures, key=lambda e: e.start)
-    line = data.count(b"\n", 0, worst.start) + 1
+    at = max(failures)
+    line = data.count(b"\n", 0, at) + 1
     raise ImportFailed(
         [
             RowError(
                 line,
                 None,
-                f"읽을 수 없는 글자가 있습니다 ({worst.start + 1:,}번째 바이트 "
-                f"0x{data[worst.start]:02X}): 글자 인코딩이 깨졌습니다. "
+                f"읽을 수 없는 글자가 있습니다 ({at + 1:,}번째 바이트 "
+                f"0x{data[at]:02X}): 글자 인코딩이 깨졌습니다. "
                 "엑셀에서 'CSV UTF-8' 또는 .xlsx로 다시 저장하세요",
             )
         ]

@@ -90,7 +90,10 @@ def imports_upload():
     if upload is None or not upload.filename:
         return _page(kind, 422, error="올릴 파일을 고르세요")
     name = os.path.basename(upload.filename.replace("\\", "/"))
-    data = upload.stream.read(MAX_FILE_BYTES + 1)
+    try:
+        data = upload.stream.read(MAX_FILE_BYTES + 1)
+    finally:
+        upload.close()  # a large upload waits in a temporary file: let it go now
     if len(data) > MAX_FILE_BYTES:
         return _page(kind, 413, error=TOO_LARGE, filename=name)
     if not data:
