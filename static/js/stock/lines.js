@@ -15,6 +15,7 @@ const MAX_QUOTE = 24;
 function say(text, bad = false) {
   msg.textContent = text;
   msg.classList.toggle("bo-error", bad);
+  msg.classList.toggle("bo-muted", !bad);
 }
 
 function exact(q) {
