@@ -131,10 +131,11 @@ def settlement(code: str):
 
     fair = load_fair(code)
     data = figures(fair)
+    # a column per payment method that took money (seven columns of zeros hide the payable)
     methods: list[str] = []
     for v in data["vendors"]:
-        for m in v.get("by_method", {}):
-            if m not in methods:
+        for m, amount in v.get("by_method", {}).items():
+            if amount and m not in methods:
                 methods.append(m)
     counted = set(_counts(fair))
     pending = [v for v in fair_vendors(fair) if v.vendor.id not in counted]

@@ -1,0 +1,116 @@
+"""품절 in one tap from the cashier screen, and the 곧 품절 badge, in real Chromium.
+
+A server of its own (CAFE03 with the demo data), so marking drinks sold out does not change
+what the shared server's tests expect. 초코칩 쿠키 (15 on hand) gets a low-stock threshold of 15
+before the server starts, so it is low from the first catalog.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+
+import pytest
+from conftest import PORTRAIT, RELAXED_LIMITS, SITE, TABLET, _pages
+from live import ROOT as LIVE_ROOT
+from live import LiveServer
+from playwright.sync_api import Page, expect
+
+pytestmark = pytest.mark.browser
+
+LOW_SKU = "D002"
+SET_LOW = """
+from sqlalchemy import select
+from pos import create_app
+from pos.db import db
+from inventory.models import Product
+app = create_app()
+with app.app_context():
+    product = db.session.scalar(select(Product).where(Product.sku == "D002"))
+    product.low_stock = 15
+    db.session.commit()
+"""
+
+
+@pytest.fixture(scope="module")
+def terms_server(tmp_path_factory) -> Iterator[str]:
+    live = LiveServer(tmp_path_factory.mktemp("pos-availability"), SITE)
+    (live.instance / "config.py").write_text(RELAXED_LIMITS, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-c", SET_LOW],
+        env=live.env,
+        cwd=LIVE_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    try:
+        yield live.start()
+    finally:
+        live.stop()
+
+
+@pytest.fixture
+def terms_page(browser, terms_server):
+    with _pages(browser, terms_server) as make:
+        yield make
+
+
+def product(page: Page, name: str):
+    return page.locator(".product", has=page.locator(".product-name", has_text=name))
+
+
+def catalog_item(page: Page, sku: str) -> dict:
+    items = page.evaluate("async () => (await (await fetch('/api/catalog')).json()).products")
+    return next(p for p in items if p["sku"] == sku)
+
+
+def test_cashier_marks_a_drink_sold_out_and_undoes_it(terms_page, login, shot):
+    page = terms_page(TABLET)
+    login(page)
+    drink = product(page, "레몬에이드")
+    expect(drink).to_be_enabled()
+
+    page.locator(".btn-soldout-mode").click()
+    expect(page.locator(".soldout-mode-notice")).to_be_visible()
+    expect(page.locator(".grid")).to_have_class("grid soldout-manage")
+    drink.click()
+    expect(drink).to_have_class("product sold-out")
+    expect(drink.locator(".sold-out-mark")).to_be_visible()
+    shot(page, "availability-01-manage")
+    page.locator(".btn-soldout-mode").click()
+    expect(page.locator(".soldout-mode-notice")).to_be_hidden()
+
+    # sold out for the server too, and for another tablet at the same café
+    assert catalog_item(page, "T002")["sold_out"] is True
+    other = terms_page(PORTRAIT)
+    login(other, "이바다", "5678")
+    expect(product(other, "레몬에이드")).to_be_disabled()
+    expect(product(other, "레몬에이드").locator(".sold-out-mark")).to_have_text("품절")
+    shot(other, "availability-02-other-tablet")
+
+    # a tap outside 품절 관리 does not sell it
+    drink.click(force=True)
+    expect(page.locator(".line")).to_have_count(0)
+
+    # undo: selling again
+    page.locator(".btn-soldout-mode").click()
+    drink.click()
+    expect(drink).not_to_have_class("product sold-out")
+    page.locator(".btn-soldout-mode").click()
+    assert catalog_item(page, "T002")["sold_out"] is False
+    drink.click()
+    expect(page.locator(".line", has_text="레몬에이드")).to_have_count(1)
+
+
+def test_low_badge_on_an_item_about_to_run_out(terms_page, login, shot):
+    page = terms_page(TABLET)
+    login(page)
+    item = catalog_item(page, LOW_SKU)
+    assert item["low"] is True, item
+    cookie = product(page, "초코칩 쿠키")
+    expect(cookie.locator(".tag-low")).to_have_text(f"곧 품절 {item['on_hand']}개")
+    expect(product(page, "수제 마들렌").locator(".tag-low")).to_be_hidden()
+    shot(page, "availability-03-low-badge")
