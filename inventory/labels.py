@@ -91,7 +91,17 @@ def print_labels(site, picks, *, kind: str = "shelf", symbology: str = "auto") -
     url = printer_url(site)
     if not url:
         raise LabelError(NO_PRINTER)
-    data = render_labels(docs, columns=current_app.config.get("PRINTER_COLUMNS") or 42)
+    cfg = current_app.config
+    try:
+        data = render_labels(
+            docs,
+            columns=cfg.get("PRINTER_COLUMNS") or 42,
+            hangul=cfg.get("PRINTER_HANGUL") or "text",
+        )
+    except printers.FontNotFoundError:
+        raise LabelError(
+            "라벨에 쓸 한글 글꼴이 이 컴퓨터에 없습니다. 관리자에게 알려 주세요."
+        ) from None
     try:
         done = printers.send(url, data, timeout=current_app.config.get("PRINTER_TIMEOUT") or 4.0)
     except printers.PrinterError as exc:

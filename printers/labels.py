@@ -16,7 +16,7 @@ from typing import Literal
 from escpos.printer import Dummy
 
 from .layout import MIN_COLUMNS, Line, clean, cp949_width, two_cols, won_unit, wrap
-from .output import ESC, GS, encode_line
+from .output import ESC, GS, _emit_image, _emit_text, find_font
 
 Symbology = Literal["auto", "code128", "ean13", "qr"]
 LabelKind = Literal["shelf", "product"]
@@ -100,48 +100,52 @@ def layout_label(doc: LabelDocument, columns: int = 42) -> list[Line]:
     return lines
 
 
-def _size(line: Line) -> int:
-    return (0x10 if line.double_width else 0) | (0x01 if line.double_height else 0)
-
-
-_ALIGN = {"left": 0, "center": 1, "right": 2}
-
-
-def _text(printer: Dummy, line: Line) -> None:
-    printer._raw(ESC + b"a" + bytes([_ALIGN[line.align]]))
-    styled = line.bold or line.double_width or line.double_height
-    if styled:
-        printer._raw(ESC + b"E" + bytes([int(line.bold)]) + GS + b"!" + bytes([_size(line)]))
-    printer._raw(encode_line(line.text) + b"\n")
-    if styled:
-        printer._raw(ESC + b"E\x00" + GS + b"!\x00")
-
-
 def render_labels(
-    docs: Sequence[LabelDocument], columns: int = 42, *, cut: bool = True, qr_size: int = 6
+    docs: Sequence[LabelDocument],
+    columns: int = 42,
+    hangul: Literal["text", "image"] = "text",
+    *,
+    cut: bool = True,
+    qr_size: int = 6,
+    font_path: str | None = None,
 ) -> bytes:
-    """One print job with every label in order, each followed by a partial cut."""
+    """One print job with every label in order, each followed by a partial cut.
+
+    ``hangul`` as for receipts: "text" sends CP949 in double-byte mode, "image" draws the
+    words with a Korean font for printers without one (the codes stay native either way)."""
     if not docs:
         raise ValueError("no labels to print")
+    if hangul not in ("text", "image"):
+        raise ValueError(f'hangul must be "text" or "image", got {hangul!r}')
     printer = Dummy()
     printer.hw("INIT")
+    if hangul == "image":
+        px = 512 if columns <= 42 else 576
+        data = dict(printer.profile.profile_data)
+        data["media"] = {**data.get("media", {}), "width": {"pixels": px}}
+        printer.profile.profile_data = data
+        font = find_font(font_path)
+
+        def emit(lines):
+            _emit_image(printer, lines, columns, px, font, qr_size)
+    else:
+
+        def emit(lines):
+            _emit_text(printer, lines, qr_size)
+
     for doc in docs:
-        for line in layout_label(doc, columns):
-            _text(printer, line)
+        emit(layout_label(doc, columns))
         code = clean(doc.code).strip()
-        symbol = symbology_for(code, doc.symbology)
-        printer._raw(ESC + b"a\x01")
-        if not code:
-            pass  # nothing to scan: the label is text only
-        elif symbol == "qr":
-            printer.qr(code, native=True, size=qr_size)
-            printer._raw(b"\n")
-        else:
-            height = 80 if doc.kind == "shelf" else 56
-            printer._raw(barcode_bytes(code, symbol, height) + b"\n")
-        if code and cp949_width(code) <= columns:
-            _text(printer, Line(code, align="center"))
-        printer._raw(ESC + b"a\x00")
+        if code:  # else a text-only label: nothing to scan
+            symbol = symbology_for(code, doc.symbology)
+            if symbol == "qr":
+                emit([Line(code, align="center", kind="qr")])
+            else:
+                height = 80 if doc.kind == "shelf" else 56
+                printer._raw(ESC + b"a\x01" + barcode_bytes(code, symbol, height) + b"\n")
+                printer._raw(ESC + b"a\x00")
+            if cp949_width(code) <= columns:  # the code in plain text under the symbol
+                emit([Line(code, align="center")])
         if cut:
             printer.cut(mode="PART")
         else:

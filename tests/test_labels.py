@@ -83,6 +83,20 @@ def test_symbology_choice():
         render_labels([])
 
 
+def test_image_mode_draws_the_words_and_keeps_the_code_native():
+    from printers.output import FontNotFoundError, find_font
+
+    try:
+        find_font()
+    except FontNotFoundError:
+        pytest.skip("no Korean font on this machine")
+    doc = LabelDocument("수제 마들렌", 2500, "인천광역자활센터", "8800000000009")
+    rest, codes = split_barcodes(render_labels([doc], hangul="image"))
+    stream = decode_escpos(rest)
+    assert stream.rasters and not stream.hangul_segments
+    assert codes == [(73, b"{B8800000000009")]
+
+
 @pytest.fixture
 def printer():
     p = FakePrinter()
