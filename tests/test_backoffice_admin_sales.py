@@ -40,8 +40,8 @@ def listed_numbers(html: str) -> list[str]:
     return re.findall(r'class="bo-sale-no"[^>]*>(\d+)번<', html)
 
 
-def test_list_search_open_and_reprint(app_factory):
-    app = app_factory("sqlite", PRINTER_URL="tcp://127.0.0.1:9")
+def test_list_search_open_and_reprint(app_factory, backend):
+    app = app_factory(backend, PRINTER_URL="tcp://127.0.0.1:9")
     first, second = two_sales(app)
     mgr = manager(app)
     html = mgr.get("/admin/sales").get_data(as_text=True)
