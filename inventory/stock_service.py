@@ -229,30 +229,26 @@ def _book(site, lines, reason, *, batch_id, user_id, note, target=None) -> Batch
         return done
     merged = _merge(list(lines))
     sign = 1 if reason == "receive" else -1
-    booked = []
-    for product, qty in merged:
+    # (site, product, signed qty, reason): booked in (site id, product id) order, so two
+    # batches touching the same rows (A→B beside B→A) lock them in one order, never deadlock
+    moves = [(site, p, sign * q, reason) for p, q in merged]
+    if target is not None:
+        moves += [(target, p, q, "transfer_in") for p, q in merged]
+    after = {}
+    for where, product, qty, why in sorted(moves, key=lambda m: (m[0].id, m[1].id)):
         result = _move(
-            site,
+            where,
             product,
-            sign * qty,
-            reason,
+            qty,
+            why,
             ref=ref,
             user_id=user_id,
             note=note,
-            move_id=_move_id(batch_id, reason, product.id),
+            move_id=_move_id(batch_id, why, product.id),
         )
-        if target is not None:
-            _move(
-                target,
-                product,
-                qty,
-                "transfer_in",
-                ref=ref,
-                user_id=user_id,
-                note=note,
-                move_id=_move_id(batch_id, "transfer_in", product.id),
-            )
-        booked.append((product, sign * qty, result.on_hand))
+        if where.id == site.id:
+            after[product.id] = result.on_hand
+    booked = [(p, sign * q, after[p.id]) for p, q in merged]
     db.session.flush()
     return Batch(batch_id, ref, reason, booked)
 
@@ -297,7 +293,7 @@ def commit_count(
     db.session.add(count)
     db.session.flush()
     ref = f"count:{count_id}"
-    for row in rows:
+    for row in sorted(rows, key=lambda r: r.product.id):  # one lock order, like _book
         db.session.add(
             StockCountLine(
                 count_id=count_id,
