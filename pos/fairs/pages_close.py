@@ -145,6 +145,7 @@ def settlement(code: str):
         methods=methods,
         pending=pending if is_locked(fair) else [],
         adjustments=_adjustments(fair),
+        vendor_names={v.vendor.id: v.vendor.name for v in fair_vendors(fair)},
         **fair_context(fair),
     )
 

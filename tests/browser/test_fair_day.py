@@ -267,9 +267,14 @@ def test_fair_day(fair_page, fair_printer, shot):
     miryang = table.locator("tr", has_text=MIRYANG)
     expect(miryang).to_contain_text("1")  # the missing 쑥떡 is its variance
     shot(org, "fair-12-settlement")
+    org.emulate_media(media="print")
+    expect(org.locator(".bo-nav")).to_be_hidden()
+    expect(org.locator("[data-print-all]")).to_be_hidden()
+    shot(org, "fair-12-settlement-print")
+    org.emulate_media(media="screen")
 
     slips_before = len(fair_printer.jobs)
-    org.locator("[data-print-slip]").click()
+    org.locator("[data-print-all]").click()
     expect(org.locator("#bo-toast")).to_be_visible()
     fair_printer.wait_for(slips_before + 1)
     assert len(fair_printer.jobs) > slips_before

@@ -12,14 +12,14 @@ function say(message, ok) {
 
 document.querySelector("[data-print-page]")?.addEventListener("click", () => window.print());
 
-const slip = document.querySelector("[data-print-slip]");
-slip?.addEventListener("click", async () => {
-  slip.disabled = true;
+async function printSlip(button) {
+  button.disabled = true;
+  const body = button.dataset.brn ? { brn: button.dataset.brn } : {};
   try {
-    const res = await fetch(slip.dataset.printSlip, {
+    const res = await fetch(button.dataset.printSlip, {
       method: "POST",
       headers: { "X-CSRFToken": token, Accept: "application/json", "Content-Type": "application/json" },
-      body: "{}",
+      body: JSON.stringify(body),
       credentials: "same-origin",
     });
     let data = null;
@@ -33,6 +33,10 @@ slip?.addEventListener("click", async () => {
   } catch {
     say("서버에 연결할 수 없습니다", false);
   } finally {
-    slip.disabled = false;
+    button.disabled = false;
   }
+}
+
+document.querySelectorAll("[data-print-slip]").forEach((button) => {
+  button.addEventListener("click", () => printSlip(button));
 });
