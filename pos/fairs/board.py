@@ -1,67 +1,28 @@
 """The organiser's live stock board: per vendor and product brought / sold / left, sold-out and
 low marks, revenue so far and sales per hour (DESIGN §5 ``GET /api/fairs/CODE/board``).
 
-Every figure is one GROUP BY over the fair's rows, never a query per product, so the board
-stays cheap with thousands of sales; ``board_fingerprint`` lets the route reuse its answer
-until a sale, a stock move or the catalog changes.
+A handful of queries, never one per product: the sales figures come from ``tally`` (built
+with GROUP BY once, then advanced by the new sales only), the rest are GROUP BYs over the
+fair's check-ins, stock levels and site terms. ``board_fingerprint`` lets the route reuse its
+whole answer until a sale, a stock move or the catalog changes.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Integer, cast, func, literal_column, select
+from sqlalchemy import func, select
 
 from inventory.fairs.models import Fair, FairVendor
-from inventory.models import Product, SiteProduct, StockLevel, StockMove, Vendor
+from inventory.models import Product, SiteProduct, StockLevel, Vendor
 from inventory.site_terms import today
 from pos.db import db
-from pos.sales.models import OrderCounter, Sale, SaleLine
+from pos.sales.models import OrderCounter
 from pos.versions import current_token
 
-#: Asia/Seoul is UTC+9 all year (no daylight saving), so the local hour is a fixed shift
-SEOUL_OFFSET_HOURS = 9
+from .tally import brought_by_product, sales_tally
 
 
-def sold_by_product(site_id: int):
-    """(vendor_id, product_id, units, won) sold at the site: line amounts after their discount
-    share. The one place refunds will be taken off (issue 7) for the board and the settlement.
-    """
-    return (
-        select(
-            SaleLine.vendor_id,
-            SaleLine.product_id,
-            func.sum(SaleLine.qty).label("units"),
-            func.sum(SaleLine.amount - SaleLine.discount_share).label("won"),
-        )
-        .join(Sale, Sale.id == SaleLine.sale_id)
-        .where(Sale.site_id == site_id)
-        .group_by(SaleLine.vendor_id, SaleLine.product_id)
-    )
-
-
-def moved_by_product(site_id: int, reason: str):
-    """(product_id, signed units) of one move reason at the site."""
-    return (
-        select(StockMove.product_id, func.sum(StockMove.qty))
-        .where(StockMove.site_id == site_id, StockMove.reason == reason)
-        .group_by(StockMove.product_id)
-    )
-
-
-def _local_hour():
-    if db.engine.dialect.name == "sqlite":
-        shifted = func.strftime("%H", Sale.created_at, f"+{SEOUL_OFFSET_HOURS} hours")
-        return cast(shifted, Integer)
-    shifted = Sale.created_at + literal_column(f"interval '{SEOUL_OFFSET_HOURS} hours'")
-    return cast(func.extract("hour", shifted), Integer)
-
-
-def per_hour(fair: Fair) -> list[dict]:
+def per_hour(fair: Fair, taken: dict[int, int]) -> list[dict]:
     """Won taken per local hour: every hour the fair is open, and any other hour with sales."""
-    hour = _local_hour().label("hour")
-    rows = db.session.execute(
-        select(hour, func.sum(Sale.total)).where(Sale.site_id == fair.site_id).group_by(hour)
-    ).all()
-    taken = {int(h): int(won or 0) for h, won in rows if h is not None}
     first, last = int(fair.opens[:2]), int(fair.closes[:2])
     if fair.closes[3:] == "00":
         last -= 1
@@ -85,9 +46,21 @@ def board_fingerprint(fair: Fair) -> tuple:
     return (current_token(), fair.state, tuple(sales), tuple(stock), today())
 
 
+def sales_count(site_id: int) -> int:
+    """Sales at the site: each took the next order number of its day in its own transaction."""
+    return int(
+        db.session.execute(
+            select(func.coalesce(func.sum(OrderCounter.last_number), 0)).where(
+                OrderCounter.site_id == site_id
+            )
+        ).scalar_one()
+    )
+
+
 def board(fair: Fair) -> dict:
     """``{state, gross, sales, per_hour, vendors:[{brn, name, booth, gross, products}]}``."""
     site_id = fair.site_id
+    tally = sales_tally(site_id, sales_count(site_id))
     vendors = db.session.execute(
         select(Vendor.id, Vendor.brn, Vendor.name, FairVendor.booth)
         .join(FairVendor, FairVendor.vendor_id == Vendor.id)
@@ -95,14 +68,9 @@ def board(fair: Fair) -> dict:
         .order_by(FairVendor.sort, FairVendor.booth, Vendor.name)
     ).all()
     vendor_ids = [v.id for v in vendors]
-    sold: dict[int, tuple[int, int]] = {}
-    vendor_gross: dict[int, int] = {}
-    for vendor_id, product_id, units, won in db.session.execute(sold_by_product(site_id)):
-        sold[product_id] = (int(units or 0), int(won or 0))
-        vendor_gross[vendor_id] = vendor_gross.get(vendor_id, 0) + int(won or 0)
-    brought = {
-        pid: int(n or 0) for pid, n in db.session.execute(moved_by_product(site_id, "consign_in"))
-    }
+    sold = tally.sold
+    vendor_gross = tally.vendor_gross
+    brought = {pid: int(n or 0) for pid, n in db.session.execute(brought_by_product(site_id))}
     levels = dict(
         db.session.execute(
             select(StockLevel.product_id, StockLevel.on_hand).where(StockLevel.site_id == site_id)
@@ -152,14 +120,11 @@ def board(fair: Fair) -> dict:
                 "sold_out": left <= 0 or bool(p.sold_out) or marked == day,
             }
         )
-    totals = db.session.execute(
-        select(func.count(), func.sum(Sale.total)).where(Sale.site_id == site_id)
-    ).one()
     return {
         "state": fair.state,
-        "gross": int(totals[1] or 0),
-        "sales": int(totals[0] or 0),
-        "per_hour": per_hour(fair),
+        "gross": tally.gross,
+        "sales": tally.count,
+        "per_hour": per_hour(fair, tally.hours),
         "vendors": [
             {
                 "brn": v.brn,

@@ -18,7 +18,7 @@ from pos import money
 from pos.db import db
 from pos.sales.models import Payment, Sale, SaleReceipt
 
-from .board import moved_by_product, sold_by_product
+from .tally import moved_by_product, sold_by_product
 
 #: the per-vendor figures the totals row sums
 SUMMED = (
