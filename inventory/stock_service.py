@@ -18,6 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from pos.db import db, utcnow
 from pos.sites import site_directory
 
+from .imports_read import clean_text
 from .models import Product, StockMove
 from .stock import InsufficientStock, on_hand
 from .stock import move_stock as _move
@@ -197,7 +198,7 @@ def waste(site, lines, *, reason: str, batch_id: str, user_id: int | None, note:
     """Stock thrown away for a reason from WASTE_REASONS (기타 needs a note)."""
     if reason not in WASTE_LABELS:
         raise StockInputError("폐기 사유를 고르세요", field="reason")
-    note = note.strip()
+    note = clean_text(note)
     if reason == "other" and not note:
         raise StockInputError("기타 사유는 메모에 적어 주세요", field="note")
     text = WASTE_LABELS[reason] + (f" · {note}" if note else "")
@@ -224,6 +225,7 @@ _REF_KIND = {"receive": "receive", "waste": "waste", "transfer_out": "transfer"}
 
 def _book(site, lines, reason, *, batch_id, user_id, note, target=None) -> Batch:
     ref = f"{_REF_KIND[reason]}:{batch_id}"
+    note = clean_text(note)[:200]  # the ledger keeps only what can be seen
     done = _replay(ref, site.id, reason)
     if done is not None:
         return done
@@ -287,8 +289,9 @@ def commit_count(
     rows = count_rows(site, counted)
     if any(expected.get(r.product.id) != r.expected for r in rows):
         raise StaleCount(rows)
+    note = clean_text(note)[:200]
     count = StockCount(
-        id=count_id, site_id=site.id, category_id=category_id, user_id=user_id, note=note[:200]
+        id=count_id, site_id=site.id, category_id=category_id, user_id=user_id, note=note
     )
     db.session.add(count)
     db.session.flush()

@@ -402,3 +402,21 @@ def test_thresholds_per_site_and_the_low_list_by_urgency(app, manager):
     manager.post(f"/stock/products/{cookie}/threshold", data={"threshold": ""})
     order = low_order(manager)
     assert "D002" not in order
+
+
+def test_notes_keep_only_visible_characters_and_cashiers_see_thresholds_read_only(sqlite_app):
+    cashier = ApiClient(sqlite_app, "cashier3", pin="1234")
+    (madeleine,) = ids(sqlite_app, "D001")
+    body = {
+        "batch_id": str(uuid.uuid4()),
+        "note": "월요일\u200b 납품\x07   오전",
+        **lines([(madeleine, 1)]),
+    }
+    assert cashier.post("/stock/receive", data=body).status_code == 302
+    with sqlite_app.app_context():
+        note = db.session.scalar(
+            select(StockMove.note).where(StockMove.ref == f"receive:{body['batch_id']}")
+        )
+    assert note == "월요일 납품 오전"
+    page = cashier.get("/stock").get_data(as_text=True)
+    assert 'name="threshold"' not in page and "재고실사" not in page
