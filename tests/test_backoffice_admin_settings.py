@@ -206,3 +206,20 @@ def test_settings_are_for_managers_and_admins_of_the_site(app_factory):
     assert mgr.post("/admin/settings", settings(header="장터 안내")).status_code == 302
     assert site_row(app, "GN-FAIR").receipt_header == "장터 안내"
     assert site_row(app, "CAFE03").receipt_header == ""
+
+
+def test_the_slip_fits_the_paper_in_both_widths_and_as_an_image():
+    from printers.layout import cp949_width
+    from printers.testpage import render_slip, slip_lines
+
+    header = ["가" * 24, "Wi-Fi kkumideun"]
+    for columns in (42, 48):
+        lines = slip_lines(
+            "꿈이든 the 카페 3호 인천여성의광장점", "2024-05-03 10:00:00", header, (), columns
+        )
+        for line in lines:
+            cells = cp949_width(line.text) * (2 if line.double_width else 1)
+            assert cells <= columns, (columns, line.text)
+        assert lines[0].text == "[시험 인쇄]" and lines[-1].text == "이 종이는 영수증이 아닙니다"
+    image = decode_escpos(render_slip(slip_lines("장터", "지금", columns=42), 42, "image"))
+    assert image.rasters and image.hangul_segments == []  # Hangul drawn, not sent as text
