@@ -25,7 +25,8 @@ def two_sales(app) -> tuple[dict, dict]:
     first = place(
         cashier,
         [("아메리카노", 2, [("온도", "ICE"), ("샷 추가", "샷 추가")])],
-        [{"method": "card", "amount": 10000, "approval_no": "12345678", "issuer": "신한"}],
+        [{"method": "card", "amount": 9000, "approval_no": "12345678", "issuer": "신한"}],
+        discount=1000,
     )
     second = place(
         cashier,
@@ -46,7 +47,7 @@ def test_list_search_open_and_reprint(app_factory, backend):
     mgr = manager(app)
     html = mgr.get("/admin/sales").get_data(as_text=True)
     assert listed_numbers(html) == ["2", "1"]  # newest first
-    assert "판매 <strong>2</strong>건" in html and "22,500원" in html
+    assert "판매 <strong>2</strong>건" in html and "21,500원" in html
     assert "김하늘" in html and "카드" in html and "현금" in html and "출력 대기" in html
     # search by the day's order number, then by (part of) the receipt number
     assert listed_numbers(mgr.get("/admin/sales?q=1").get_data(as_text=True)) == ["1"]
@@ -67,6 +68,7 @@ def test_list_search_open_and_reprint(app_factory, backend):
     assert "소득공제" in page and "010-****-5678" in page and "1234-5678" not in page
     card = mgr.get(f"/admin/sales/{first['id']}").get_data(as_text=True)
     assert "ICE" in card and "샷 추가 +500" in card and "신한" in card and "12345678" in card
+    assert "<dt>할인</dt><dd>-1,000원</dd>" in card and "9,000원" in card
 
     resp = mgr.post(f"/admin/sales/{second['id']}/reprint")
     assert resp.status_code == 302
