@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from support import ApiClient
 
 from inventory.fairs.models import Consignment, Fair, FairCount
+from inventory.fairs.schemas import BoardOut, BoothOut, FairOut
 from inventory.fairs.service import ALL_METHODS
 from inventory.models import Product, Site, StockLevel, StockMove, Vendor
 from pos.auth.models import User
@@ -417,6 +418,9 @@ def test_board_shape(org, fair_app):
     org.post(f"{URL}/open", json={})
     assert org.post("/api/sales", json=sale(fair_app, [("GNF-HA3", 9)])).status_code == 201
     board = org.get(f"{URL}/board").get_json()
+    BoardOut.model_validate(board)  # what /api/openapi.json documents
+    FairOut.model_validate(org.get(URL).get_json())
+    BoothOut.model_validate(org.get("/api/booth").get_json())
     assert set(board) == {"state", "gross", "sales", "per_hour", "vendors"}
     assert board["state"] == "open" and board["sales"] == 1 and board["gross"] == 180000
     hours = {h["hour"]: h["gross"] for h in board["per_hour"]}

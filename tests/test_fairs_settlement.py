@@ -40,6 +40,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 from support import ApiClient
 
+from inventory.fairs.schemas import SettlementOut
 from inventory.fairs.service import check_in, create_fair, set_vendor
 from inventory.models import Product, Vendor
 from pos.db import db
@@ -200,6 +201,7 @@ def _nonzero(split: dict) -> dict:
 def test_settlement_equals_the_hand_computed_figures(hand):
     api = _run_the_day(hand)
     body = api.get(f"{URL}/settlement").get_json()
+    SettlementOut.model_validate(body)  # what /api/openapi.json documents
     rows = {r["name"]: r for r in body["vendors"]}
     assert list(rows) == list(HAND_ROWS)
     for name, want in HAND_ROWS.items():

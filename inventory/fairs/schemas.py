@@ -122,3 +122,139 @@ class FairOut(BaseModel):
     commission_pct: float
     payment_methods: list[str]
     vendors: list[FairVendorOut]
+
+
+class FairListOut(BaseModel):
+    fairs: list[FairOut]
+
+
+class ConsignLineOut(BaseModel):
+    product_id: int
+    qty: int
+
+
+class ConsignmentOut(BaseModel):
+    id: str
+    brn: str
+    vendor: str
+    signed_by: str | None
+    signed_at: str | None
+    lines: list[ConsignLineOut]
+    #: False when this answers a retry of the same id
+    created: bool
+
+
+class CountLineOut(BaseModel):
+    product_id: int
+    #: what the ledger said was left
+    expected: int
+    counted: int
+    #: expected − counted
+    variance: int
+
+
+class CountOut(BaseModel):
+    id: str
+    brn: str
+    vendor: str
+    lines: list[CountLineOut]
+    created: bool
+
+
+class AdjustmentOut(BaseModel):
+    id: str
+    brn: str
+    vendor: str
+    product_id: int | None
+    qty: int
+    amount: int
+    reason: str
+    created_at: str
+
+
+class BoothVendorOut(BaseModel):
+    brn: str
+    name: str
+    booth: str
+
+
+class BoothOut(BaseModel):
+    #: the vendor this tablet sells for; null = 공동 계산대
+    booth: BoothVendorOut | None
+    joint: bool
+    vendors: list[BoothVendorOut]
+
+
+class BoardProductOut(BaseModel):
+    product_id: int
+    sku: str
+    name: str
+    brought: int
+    sold: int
+    left: int
+    low: bool
+    sold_out: bool
+
+
+class BoardVendorOut(BaseModel):
+    brn: str
+    name: str
+    booth: str
+    gross: int
+    products: list[BoardProductOut]
+
+
+class HourOut(BaseModel):
+    #: local (Asia/Seoul) hour, 0–23
+    hour: int
+    gross: int
+
+
+class BoardOut(BaseModel):
+    state: str
+    gross: int
+    sales: int
+    per_hour: list[HourOut]
+    vendors: list[BoardVendorOut]
+
+
+class SettlementRowOut(BaseModel):
+    brn: str
+    name: str
+    booth: str
+    brought: int
+    sold: int
+    returned: int
+    variance: int
+    gross: int
+    refunds: int
+    by_method: dict[str, int]
+    commission_pct: float
+    commission: int
+    adjustments: int
+    payable: int
+
+
+class SettlementTotalsOut(BaseModel):
+    brought: int
+    sold: int
+    returned: int
+    variance: int
+    gross: int
+    refunds: int
+    commission: int
+    adjustments: int
+    payable: int
+    by_method: dict[str, int]
+
+
+class SettlementOut(BaseModel):
+    state: str
+    #: the payment methods in by_method, in the cashier's order
+    methods: list[str]
+    vendors: list[SettlementRowOut]
+    totals: SettlementTotalsOut
+
+
+class PrintedOut(BaseModel):
+    printed: int

@@ -21,9 +21,14 @@ from .closing import adjustment_json, count_json
 from .models import FairAdjustment, FairState, FairVendor
 from .schemas import (
     AdjustmentIn,
+    AdjustmentOut,
     BoothIn,
+    BoothOut,
     ConsignmentIn,
+    ConsignmentOut,
     CountIn,
+    CountOut,
+    FairListOut,
     FairOut,
     FairVendorIn,
     SignIn,
@@ -69,7 +74,7 @@ def _committed(make, replay):
         return found
 
 
-@endpoint("/fairs", summary="Fairs in the user's scope")
+@endpoint("/fairs", summary="Fairs in the user's scope", response=FairListOut)
 @login_required
 def list_fairs():
     return jsonify({"fairs": [fair_json(f) for f in fairs_in_scope(current_user)]})
@@ -115,6 +120,7 @@ def _consignment_out(c, created: bool) -> dict:
     "POST",
     body=ConsignmentIn,
     summary="Check in the goods a vendor brought (idempotent by id)",
+    response=ConsignmentOut,
     responses={
         201: "booked",
         200: "the same id and body again",
@@ -150,6 +156,7 @@ def post_consignment(code: str, payload: ConsignmentIn):
     "POST",
     body=SignIn,
     summary="The vendor signs off its check-in",
+    response=ConsignmentOut,
     responses={200: "signed", 404: "no such check-in"},
 )
 @roles_required(*FAIR_STAFF)
@@ -193,6 +200,7 @@ def post_close(code: str):
     "POST",
     body=CountIn,
     summary="After close: a vendor's counted remainder, returned to the vendor",
+    response=CountOut,
     responses={
         201: "counted and returned",
         200: "the same id and body again",
@@ -218,6 +226,7 @@ def post_count(code: str, payload: CountIn):
     "POST",
     body=AdjustmentIn,
     summary="After close: an audited correction of units returned or the amount payable",
+    response=AdjustmentOut,
     responses={201: "booked", 200: "the same id again", 409: "fair not closed", 422: "invalid"},
     status=201,
 )
@@ -268,7 +277,11 @@ def _booth_json(fair) -> dict:
     }
 
 
-@endpoint("/booth", summary="Which vendor this booth tablet sells for, and the fair's booths")
+@endpoint(
+    "/booth",
+    summary="Which vendor this booth tablet sells for, and the fair's booths",
+    response=BoothOut,
+)
 @login_required
 def get_booth():
     return jsonify(_booth_json(_fair_here()))
@@ -279,6 +292,7 @@ def get_booth():
     "POST",
     body=BoothIn,
     summary="Bind this tablet to one vendor's booth, or null for the joint checkout",
+    response=BoothOut,
     responses={200: "bound", 409: "not at a fair", 422: "not a vendor of the fair"},
 )
 @login_required
