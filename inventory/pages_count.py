@@ -113,7 +113,9 @@ def count_preview():
         return redirect(url_for(".count"))
     if errors or request.form.get("edit"):
         if errors:
-            flash("숫자가 아닌 칸이 있습니다. 표시된 줄을 고쳐 주세요", "error")
+            flash(
+                "고칠 칸이 있습니다. 표시된 줄을 고쳐 주세요. 아무것도 기록하지 않았습니다", "error"
+            )
         return _entry(site, category, typed, errors, count_id, 422 if errors else 200)
     return _preview(site, category, count_rows(site, counted), count_id)
 
@@ -154,7 +156,7 @@ def count_commit():
     if errors or not counted:
         products = _products(site, category)
         typed, _, errs = _read_counts(products)
-        flash("숫자가 아닌 칸이 있습니다. 표시된 줄을 고쳐 주세요", "error")
+        flash("고칠 칸이 있습니다. 표시된 줄을 고쳐 주세요. 아무것도 기록하지 않았습니다", "error")
         return _entry(site, category, typed, errs, count_id, 422)
     try:
         done = commit_count(
