@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from pos.auth.service import roles_required
 from pos.db import db
@@ -45,12 +46,11 @@ def index():
         vendors=data.vendors(),
         total_value=sum(r.value for r in rows),
         may_edit=_may_edit(),
+        back=request.full_path,
     )
 
 
 def _may_edit() -> bool:
-    from flask_login import current_user
-
     return current_user.role in SUPERVISORS
 
 
@@ -88,15 +88,30 @@ def threshold(product_id: int):
     try:
         value = None if raw == "" else parse_qty(raw, allow_zero=True)
     except StockInputError as exc:
-        flash(f"{product.name}: 부족 기준 — {exc.message}", "error")
-        return redirect(back)
+        return _saved(site, product, back, f"부족 기준: {exc.message}", error=True)
     set_low_stock(site.id, product.id, value)
     db.session.commit()
     if value is None:
         shown = "상품 기본값" + (f" {product.low_stock}개" if product.low_stock is not None else "")
-        flash(f"{product.name}의 부족 기준을 {shown}으로 되돌렸습니다", "ok")
+        message = f"{product.name}의 부족 기준을 {shown}으로 되돌렸습니다"
     else:
-        flash(f"{product.name}의 부족 기준을 {value}개로 바꿨습니다", "ok")
+        message = f"{product.name}의 부족 기준을 {value}개로 바꿨습니다"
+    return _saved(site, product, back, message)
+
+
+def _saved(site, product, back: str, message: str, *, error: bool = False):
+    """htmx swaps the product's row (with the message in it); a plain form goes back."""
+    if request.headers.get("HX-Request") == "true":
+        rows = data.stock_rows(site.id, product_ids=[product.id], stocked_only=False)
+        return render_template(
+            "stock/_row.html",
+            r=rows[0],
+            may_edit=True,
+            back=back,
+            row_message=message,
+            row_error=error,
+        )
+    flash(f"{product.name}: {message}" if error else message, "error" if error else "ok")
     return redirect(back)
 
 

@@ -420,3 +420,17 @@ def test_notes_keep_only_visible_characters_and_cashiers_see_thresholds_read_onl
     assert note == "월요일 납품 오전"
     page = cashier.get("/stock").get_data(as_text=True)
     assert 'name="threshold"' not in page and "재고실사" not in page
+
+
+def test_threshold_edit_in_place_answers_the_row_only(sqlite_app):
+    manager = ApiClient(sqlite_app, "manager", password="manager1234")
+    (madeleine,) = ids(sqlite_app, "D001")
+    hx = {"HX-Request": "true"}
+    url = f"/stock/products/{madeleine}/threshold"
+    row = manager.post(url, data={"threshold": "25", "back": "/stock"}, headers=hx)
+    html = row.get_data(as_text=True)
+    assert row.status_code == 200 and html.lstrip().startswith("<tr")
+    assert "is-low" in html and "부족 기준을 25개로 바꿨습니다" in html and 'value="25"' in html
+    bad = manager.post(url, data={"threshold": "스물", "back": "/stock"}, headers=hx)
+    html = bad.get_data(as_text=True)
+    assert "bo-error" in html and "숫자만 적으세요" in html and 'value="25"' in html

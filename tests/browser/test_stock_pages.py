@@ -88,6 +88,15 @@ def test_count_a_category_see_the_variance_commit_and_see_the_new_on_hand(stock_
 
     page.goto("/stock")
     expect(madeleine_row(page).locator(".stock-onhand")).to_have_text("17")
+    # the threshold is saved in place (htmx swaps the row; the page stays)
+    madeleine_row(page).get_by_label("수제 마들렌 부족 기준").fill("18")
+    madeleine_row(page).get_by_role("button", name="저장").click()
+    expect(madeleine_row(page).locator(".stock-saved")).to_have_text(
+        "수제 마들렌의 부족 기준을 18개로 바꿨습니다"
+    )
+    expect(madeleine_row(page).locator(".bo-badge")).to_have_text("부족")
+    assert page.url.endswith("/stock")
+    shot(page, "stock-index-threshold-1024")
     madeleine_row(page).get_by_role("link", name="수제 마들렌").click()
     expect(page.locator("[data-onhand]")).to_have_text("17")
     first = page.locator(".stock-history tbody tr").first
