@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from support import ApiClient, new_sale_body
-from test_backoffice_admin import Browser, manager
+from test_backoffice_admin_users import Browser, manager
 
 from pos.db import db
 from pos.receipts.models import PrintJob

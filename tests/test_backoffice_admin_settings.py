@@ -7,7 +7,7 @@ from __future__ import annotations
 from escpos_decoder import decode_escpos
 from live import PAPER_OUT, FakePrinter, free_port
 from support import ApiClient, new_sale_body
-from test_backoffice_admin import Browser, field_error, manager
+from test_backoffice_admin_users import Browser, field_error, manager
 
 from pos.db import db
 from pos.receipts.documents import receipt_documents
