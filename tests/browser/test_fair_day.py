@@ -162,6 +162,7 @@ def test_fair_day(fair_page, fair_printer, shot):
     expect(booth_a.locator(".btn-booth")).to_contain_text(SANCHEONG)
     expect(product(booth_a, "곶감")).to_be_visible()
     expect(product(booth_a, "쑥떡")).to_have_count(0)  # another vendor's goods
+    expect(booth_a.locator(".fair-notice")).to_contain_text("시작되지 않")  # said up front
     product(booth_a, "곶감").click()
     pay_cash(booth_a)
     expect(booth_a.locator(".fair-notice")).to_contain_text("시작되지 않아")
@@ -192,6 +193,10 @@ def test_fair_day(fair_page, fair_printer, shot):
     expect(booth_b.locator(".btn-booth")).to_have_text("공동 계산대")
     product(booth_b, "건표고버섯").click()
     product(booth_b, "쑥떡").click()
+    expect(booth_b.locator(".line", has_text="건표고버섯").locator(".line-vendor")).to_have_text(
+        SANCHEONG
+    )
+    expect(booth_b.locator(".line", has_text="쑥떡").locator(".line-vendor")).to_have_text(MIRYANG)
     shot(booth_b, "fair-06-joint-cart")
     fair_printer.wait_for(jobs_before + 1)
     jobs_before = len(fair_printer.jobs)

@@ -4,6 +4,13 @@
  * again. The menu shows only the booth's vendor's products. */
 import { api, errorMessage } from "./api.js";
 
+const FAIR_POLL_MS = 20000;
+/** What the cashier reads while the fair does not sell (the server says the same on a sale). */
+const NOT_SELLING = {
+  planned: "행사가 아직 시작되지 않았습니다. 행사담당자가 장터를 열면 판매할 수 있습니다",
+  closed: "마감된 행사입니다. 더 판매할 수 없습니다",
+};
+
 /** A vendor as the catalog or the fair names it: {brn?, id?, name, booth?}. */
 function sameVendor(a, b) {
   if (!a || !b) return false;
@@ -21,6 +28,8 @@ export function boothPart() {
     boothBusy: false,
     boothError: "",
     fairNotice: "", // the server's message when the fair does not sell (409 fair_not_open)
+    fairState: "", // planned | open | closed, as last read from /api/fairs/CODE
+    fairMethods: null, // the payment methods the fair takes (null: not known, all shown)
 
     get atFair() {
       return this.config.site.kind === "fair";
@@ -34,6 +43,8 @@ export function boothPart() {
     /** Called from init(): the server's booth, the tablet's remembered choice, the vendors. */
     async initBooth() {
       if (!this.atFair) return;
+      this.refreshFair();
+      setInterval(() => this.refreshFair(), FAIR_POLL_MS);
       const saved = this.store.get("booth");
       if (saved && saved.chosen) {
         this.booth = saved.booth || null;
@@ -55,6 +66,38 @@ export function boothPart() {
       } else {
         this.openBooth();
       }
+    },
+
+    /** The fair's state and payment methods: a notice while it does not sell, cleared once it
+     * opens; methods it does not take are not offered on the payment step. */
+    async refreshFair() {
+      try {
+        const res = await api("GET", `/api/fairs/${encodeURIComponent(this.config.site.code)}`);
+        if (!res.ok || !res.data) return;
+        const before = this.fairState;
+        this.fairState = res.data.state;
+        if (Array.isArray(res.data.payment_methods)) this.fairMethods = res.data.payment_methods;
+        if (this.fairState === "open") {
+          if (before && before !== "open") this.showToast("장터가 열렸습니다. 판매할 수 있습니다");
+          this.fairNotice = "";
+        } else if (!this.fairNotice || before !== this.fairState) {
+          this.fairNotice = NOT_SELLING[this.fairState] || "";
+        }
+      } catch {
+        /* offline: the next sale's answer says it */
+      }
+    },
+
+    /** Does this site take this payment method? (every method away from a fair) */
+    methodAccepted(method) {
+      return !this.atFair || !this.fairMethods || this.fairMethods.includes(method);
+    },
+
+    /** The vendor a cart line's receipt goes to, shown at the 공동 계산대. */
+    lineVendor(line) {
+      if (!this.atFair || this.booth) return "";
+      const p = this.productById(line.product_id);
+      return p && p.vendor ? p.vendor.name : "";
     },
 
     /** The fair's vendors: /api/booth's list if it gave one, else the catalog's vendors. */
