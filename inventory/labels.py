@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import current_app
+from sqlalchemy import select
 
 import printers
 from pos.db import db
@@ -40,6 +41,16 @@ class Printed:
     labels: int
     products: int
     confirmed: bool
+
+
+def site_prices(site_id: int) -> dict[int, int]:
+    """This site's own prices by product id (products without one sell at their price)."""
+    rows = db.session.execute(
+        select(SiteProduct.product_id, SiteProduct.price).where(
+            SiteProduct.site_id == site_id, SiteProduct.price.is_not(None)
+        )
+    )
+    return {pid: price for pid, price in rows}
 
 
 def site_price(site_id: int, product: Product) -> int:

@@ -16,6 +16,9 @@ from .pages_common import SUPERVISORS, VIEWERS, page_site
 from .site_terms import set_low_stock
 from .stock_service import StockInputError, parse_qty
 
+#: rows one page shows (a tablet stays quick with thousands of products); search narrows
+MAX_ROWS = 400
+
 
 def _int_arg(name: str) -> int | None:
     raw = request.args.get(name, "")
@@ -37,7 +40,8 @@ def index():
     return render_template(
         "stock/index.html",
         site=site,
-        rows=rows,
+        rows=rows[:MAX_ROWS],
+        matched=len(rows),
         q=q,
         category_id=category_id,
         vendor_id=vendor_id,

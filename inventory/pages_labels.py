@@ -14,6 +14,7 @@ from pos.db import db
 from pos.scope import require_site, working_site
 
 from . import labels as service
+from . import pages_data as data
 from .models import Product
 from .pages import bp
 from .pages_common import SUPERVISORS, read_lines
@@ -30,13 +31,15 @@ def _products(site) -> list[dict]:
     rows = db.session.execute(
         select(Product).where(Product.active).order_by(Product.sort, Product.name)
     ).scalars()
+    prices = service.site_prices(site.id)
     return [
         {
             "id": p.id,
             "name": p.name,
             "sku": p.sku,
             "barcode": p.barcode or "",
-            "info": money.won(service.site_price(site.id, p)),
+            "info": money.won(prices.get(p.id, p.price)),
+            "category_id": p.category_id,
         }
         for p in rows
     ]
@@ -60,6 +63,7 @@ def _show(site, rows=None, error: str = "", status: int = 200, **form):
             error_field=None,
             form=form,
             printer=service.printer_url(site),
+            categories=data.categories(),
         ),
         status,
     )

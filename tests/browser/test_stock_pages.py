@@ -105,7 +105,7 @@ def test_count_a_category_see_the_variance_commit_and_see_the_new_on_hand(stock_
     shot(page, "stock-history-1024")
 
 
-def test_scan_barcodes_into_receive_and_book_them(stock_page, shot):
+def test_scan_barcodes_into_receive_and_book_them(stock_page, shot, stock_printer):
     page = stock_page(TABLET)
     manager_login(page)
     page.goto("/stock/receive")
@@ -133,6 +133,18 @@ def test_scan_barcodes_into_receive_and_book_them(stock_page, shot):
     expect(page.get_by_text("3가지 상품 14개를 입고했습니다")).to_be_visible()
     page.goto("/stock?q=쿠키")
     expect(page.locator("tr", has_text="초코칩 쿠키").locator(".stock-onhand")).to_have_text("18")
+
+    # shelf labels for a whole category, to the site's printer over TCP
+    page.goto("/stock/labels")
+    page.get_by_label("분류 전체 넣기 (한 장씩)").select_option(label="디저트")
+    expect(page.locator("[data-lines] tr")).to_have_count(2)
+    page.get_by_label("초코칩 쿠키 수량").fill("2")
+    shot(page, "stock-labels-lines-1024")
+    jobs = len(stock_printer.jobs)
+    page.get_by_role("button", name="라벨 뽑기").click()
+    expect(page.get_by_text("라벨 3장(2가지 상품)을 프린터로 보냈습니다")).to_be_visible()
+    stock_printer.wait_for(jobs + 1)
+    assert "초코칩 쿠키".encode("cp949") in stock_printer.jobs[-1]
 
 
 PAGES = [

@@ -41,7 +41,8 @@ function refresh() {
     const n = Number.parseInt(input.value, 10);
     if (Number.isFinite(n) && n > 0) units += n;
   }
-  total.textContent = rows.length ? `${rows.length}가지 · 모두 ${units.toLocaleString("ko-KR")}개` : "";
+  const unit = form.dataset.unit || "개";
+  total.textContent = rows.length ? `${rows.length}가지 · 모두 ${units.toLocaleString("ko-KR")}${unit}` : "";
 }
 
 function cell(row, className) {
@@ -162,6 +163,16 @@ if (form && scan) {
     const t = document.activeElement;
     if (t && t !== document.body) return;
     if (event.key.length === 1 && !event.ctrlKey && !event.metaKey && !event.altKey) scan.focus();
+  });
+  const byCategory = form.querySelector("[data-add-category]");
+  byCategory?.addEventListener("change", () => {
+    // labels: one of every product in the category (then change the copies per line)
+    const id = Number(byCategory.value);
+    const found = products.filter((p) => p.category_id === id);
+    for (const p of found) add(p);
+    say(found.length ? `${found.length}가지 상품을 넣었습니다` : "이 분류에는 상품이 없습니다");
+    byCategory.value = "";
+    scan.focus();
   });
   form.addEventListener("submit", () => {
     // the server refuses a second booking of this form anyway; this spares the wait
