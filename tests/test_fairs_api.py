@@ -469,3 +469,31 @@ def test_cli_fair_add_and_vendor(app_factory):
         fair = db.session.get(Fair, site.id)
         assert site.kind == "fair" and fair.state == "planned" and fair.commission_bp == 1250
         assert str(fair.rain_date) == "2024-04-02"
+
+
+def test_board_follows_check_ins_sales_and_sold_out_marks(org, fair_app):
+    """The board reuses its answer between polls: every change must still show on the next."""
+
+    def soap() -> dict:
+        board = org.get(f"{URL}/board").get_json()
+        return {p["sku"]: p for v in board["vendors"] for p in v["products"]}["GNF-HA2"]
+
+    assert (soap()["brought"], soap()["sold_out"]) == (30, False)
+    body = {
+        "id": str(uuid.uuid4()),
+        "brn": brn_of(fair_app, "함안지역자활센터"),
+        "lines": [{"product_id": product(fair_app, "GNF-HA2"), "qty": 4}],
+    }
+    assert org.post(f"{URL}/consignments", json=body).status_code == 201
+    assert (soap()["brought"], soap()["left"]) == (34, 34)
+    org.post(f"{URL}/open", json={})
+    assert org.post("/api/sales", json=sale(fair_app, [("GNF-HA2", 3)])).status_code == 201
+    assert (soap()["sold"], soap()["left"]) == (3, 31)
+    with fair_app.app_context():
+        from inventory.site_terms import set_sold_out
+
+        site = db.session.execute(select(Site.id).where(Site.code == "GN-FAIR")).scalar_one()
+        set_sold_out(site, db.session.get(Product, product(fair_app, "GNF-HA2")), True)
+        db.session.commit()
+    assert soap()["sold_out"] is True
+    assert org.get(f"{URL}/board").get_json()["state"] == "open"

@@ -9,9 +9,12 @@ whole answer until a sale, a stock move or the catalog changes.
 
 from __future__ import annotations
 
+import threading
+from dataclasses import dataclass
+
 from sqlalchemy import func, select
 
-from inventory.fairs.models import Fair, FairVendor
+from inventory.fairs.models import Consignment, Fair, FairVendor
 from inventory.models import Product, SiteProduct, StockLevel, Vendor
 from inventory.site_terms import today
 from pos.db import db
@@ -57,25 +60,38 @@ def sales_count(site_id: int) -> int:
     )
 
 
-def board(fair: Fair) -> dict:
-    """``{state, gross, sales, per_hour, vendors:[{brn, name, booth, gross, products}]}``."""
+@dataclass(frozen=True)
+class _Static:
+    """What changes only with the catalog token, a check-in or the day: the board's frame."""
+
+    vendors: list
+    #: (id, sku, name, vendor_id, threshold, marked sold out, offered)
+    products: list[tuple]
+    brought: dict[int, int]
+
+
+_frames: dict[tuple, tuple[tuple, _Static]] = {}
+_frames_lock = threading.Lock()
+
+
+def _frame(fair: Fair) -> _Static:
     site_id = fair.site_id
-    tally = sales_tally(site_id, sales_count(site_id))
+    checkins = db.session.execute(
+        select(func.count(), func.max(Consignment.created_at)).where(Consignment.site_id == site_id)
+    ).one()
+    day = today()
+    mark = (current_token(), tuple(checkins), day)
+    key = (str(db.engine.url), site_id)
+    cached = _frames.get(key)
+    if cached is not None and cached[0] == mark:
+        return cached[1]
     vendors = db.session.execute(
         select(Vendor.id, Vendor.brn, Vendor.name, FairVendor.booth)
         .join(FairVendor, FairVendor.vendor_id == Vendor.id)
         .where(FairVendor.site_id == site_id)
         .order_by(FairVendor.sort, FairVendor.booth, Vendor.name)
     ).all()
-    vendor_ids = [v.id for v in vendors]
-    sold = tally.sold
-    vendor_gross = tally.vendor_gross
     brought = {pid: int(n or 0) for pid, n in db.session.execute(brought_by_product(site_id))}
-    levels = dict(
-        db.session.execute(
-            select(StockLevel.product_id, StockLevel.on_hand).where(StockLevel.site_id == site_id)
-        ).all()
-    )
     terms = {
         pid: (low, marked)
         for pid, low, marked in db.session.execute(
@@ -84,7 +100,8 @@ def board(fair: Fair) -> dict:
             )
         )
     }
-    products = db.session.execute(
+    products = []
+    for p in db.session.execute(
         select(
             Product.id,
             Product.sku,
@@ -95,29 +112,49 @@ def board(fair: Fair) -> dict:
             Product.active,
             Product.track_stock,
         )
-        .where(Product.vendor_id.in_(vendor_ids))
+        .where(Product.vendor_id.in_([v.id for v in vendors]))
         .order_by(Product.sort, Product.id)
-    ).all()
-    day = today()
-    by_vendor: dict[int, list[dict]] = {vid: [] for vid in vendor_ids}
-    for p in products:
-        units = sold.get(p.id, (0, 0))[0]
-        came = brought.get(p.id, 0)
-        if not ((p.active and p.track_stock) or units or came):
-            continue
-        left = int(levels.get(p.id, 0) or 0)
+    ):
         site_low, marked = terms.get(p.id, (None, None))
         threshold = site_low if site_low is not None else p.low_stock
-        by_vendor[p.vendor_id].append(
+        out = bool(p.sold_out) or marked == day
+        products.append(
+            (p.id, p.sku, p.name, p.vendor_id, threshold, out, p.active and p.track_stock)
+        )
+    frame = _Static(list(vendors), products, brought)
+    with _frames_lock:
+        _frames[key] = (mark, frame)
+    return frame
+
+
+def board(fair: Fair) -> dict:
+    """``{state, gross, sales, per_hour, vendors:[{brn, name, booth, gross, products}]}``."""
+    site_id = fair.site_id
+    tally = sales_tally(site_id, sales_count(site_id))
+    frame = _frame(fair)
+    sold, brought = tally.sold, frame.brought
+    levels = dict(
+        db.session.execute(
+            select(StockLevel.product_id, StockLevel.on_hand).where(StockLevel.site_id == site_id)
+        ).all()
+    )
+    by_vendor: dict[int, list[dict]] = {v.id: [] for v in frame.vendors}
+    for pid, sku, name, vendor_id, threshold, marked, offered in frame.products:
+        units = sold[pid][0] if pid in sold else 0
+        came = brought.get(pid, 0)
+        if not (offered or units or came):
+            continue
+        left = int(levels.get(pid) or 0)
+        by_vendor[vendor_id].append(
             {
-                "product_id": p.id,
-                "sku": p.sku,
-                "name": p.name,
+                "product_id": pid,
+                "sku": sku,
+                "name": name,
                 "brought": came,
                 "sold": units,
                 "left": left,
                 "low": threshold is not None and left <= threshold,
-                "sold_out": left <= 0 or bool(p.sold_out) or marked == day,
+                "sold_out": left <= 0 or marked,
             }
         )
     return {
@@ -130,9 +167,9 @@ def board(fair: Fair) -> dict:
                 "brn": v.brn,
                 "name": v.name,
                 "booth": v.booth,
-                "gross": vendor_gross.get(v.id, 0),
+                "gross": tally.vendor_gross.get(v.id, 0),
                 "products": by_vendor[v.id],
             }
-            for v in vendors
+            for v in frame.vendors
         ],
     }
