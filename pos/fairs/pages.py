@@ -221,9 +221,9 @@ def close_confirm(code: str):
     if is_locked(fair):
         flash("이미 마감한 장터입니다", "error")
         return redirect(url_for(".overview", code=code))
-    from pos.fairs.board import board
+    from .pages_board import board_data
 
-    return render_template("fairs/close.html", board=board(fair), **fair_context(fair))
+    return render_template("fairs/close.html", board=board_data(fair), **fair_context(fair))
 
 
 @bp.post("/fairs/<code>/close")

@@ -5,6 +5,7 @@ same write path as the cashier screen's tap."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 
 from flask import abort, render_template, request
@@ -44,12 +45,21 @@ def _hour_label(hour) -> str:
     return f"{int(head)}시" if head.isdigit() else text
 
 
-def board_view(fair) -> dict:
-    from pos.fairs.board import board
+def board_data(fair) -> dict:
+    """The board's figures through the API's cache (rebuilt only after a sale, a stock move
+    or a catalog change), so every organiser's 3-second poll stays cheap."""
+    from pos.fairs.api import board_bytes
 
-    data = board(fair)
+    return json.loads(board_bytes(fair))
+
+
+def board_view(fair) -> dict:
+    data = board_data(fair)
     only = request.values.get("only", "")
+    brn = request.values.get("vendor", "")
     vendors = data.get("vendors", [])
+    if brn:
+        vendors = [v for v in vendors if v["brn"] == brn]
     if only == "attention":
         vendors = [
             {**v, "products": [p for p in v["products"] if p["low"] or p["sold_out"]]}
@@ -64,6 +74,7 @@ def board_view(fair) -> dict:
         "board": data,
         "shown": vendors,
         "only": only,
+        "vendor": brn,
         "chart": _chart(data.get("per_hour", [])),
         "hour_label": _hour_label,
         "counts": counts,

@@ -46,9 +46,9 @@ def _counts(fair) -> dict[int, FairCount]:
 
 def _expected(fair, brn: str) -> list[dict]:
     """The vendor's products as the board sees them (brought, sold, left)."""
-    from pos.fairs.board import board
+    from .pages_board import board_data
 
-    for v in board(fair)["vendors"]:
+    for v in board_data(fair)["vendors"]:
         if v["brn"] == brn:
             return v["products"]
     return []
