@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from support import ApiClient
 
 from inventory.models import Product, StockMove
+from inventory.pages_api import BatchOut, CountOut
 from pos.db import db
 
 
@@ -33,7 +34,7 @@ def test_receipt_batch_is_idempotent_and_checks_its_lines(app):
     }
     first = cashier.post("/api/stock/receipts", json=body)
     assert first.status_code == 201, first.get_json()
-    got = first.get_json()
+    got = BatchOut.model_validate(first.get_json()).model_dump()
     assert got["ref"] == f"receive:{body['id']}" and not got["replayed"]
     assert [(line["qty"], line["on_hand"]) for line in got["lines"]] == [(4, 24), (6, 21)]
     again = cashier.post("/api/stock/receipts", json=body)
@@ -120,6 +121,7 @@ def test_count_batch_letters_stale_and_replay(app):
     }
     done = manager.post("/api/stock/counts", json=body)
     assert done.status_code == 201, done.get_json()
+    CountOut.model_validate(done.get_json())
     assert [line["variance"] for line in done.get_json()["lines"]] == [-3, 0]
     assert _moves(app) == before + 1
     assert manager.post("/api/stock/counts", json=body).status_code == 200
