@@ -19,7 +19,7 @@ from inventory.models import Product, SiteProduct, StockLevel, Vendor
 from inventory.site_terms import today
 from pos.db import db
 from pos.sales.models import OrderCounter
-from pos.versions import current_token
+from pos.versions import CatalogState, current_token
 
 from .tally import brought_by_product, sales_tally
 
@@ -34,19 +34,28 @@ def per_hour(fair: Fair, taken: dict[int, int]) -> list[dict]:
 
 
 def board_fingerprint(fair: Fair) -> tuple:
-    """What the board depends on, read cheaply: the catalog token (products, site terms, fair
-    and its vendors), the sales counters and the site's stock levels, and today's date."""
-    sales = db.session.execute(
-        select(func.count(), func.sum(OrderCounter.last_number)).where(
-            OrderCounter.site_id == fair.site_id
+    """What the board depends on, in one cheap statement: the catalog token (products, site
+    terms, the fair and its vendors), the sales counters and the site's stock levels (a sale, a
+    check-in, a count or a 품절 mark each changes one), and today's date."""
+    site_id = fair.site_id
+
+    def counters(col):
+        return select(col).where(OrderCounter.site_id == site_id).scalar_subquery()
+
+    def levels(col):
+        return select(col).where(StockLevel.site_id == site_id).scalar_subquery()
+
+    row = db.session.execute(
+        select(
+            counters(func.count()),
+            counters(func.sum(OrderCounter.last_number)),
+            levels(func.count()),
+            levels(func.sum(StockLevel.on_hand)),
+            levels(func.max(StockLevel.updated_at)),
+            select(CatalogState.token).where(CatalogState.id == 1).scalar_subquery(),
         )
     ).one()
-    stock = db.session.execute(
-        select(func.count(), func.sum(StockLevel.on_hand), func.max(StockLevel.updated_at)).where(
-            StockLevel.site_id == fair.site_id
-        )
-    ).one()
-    return (current_token(), fair.state, tuple(sales), tuple(stock), today())
+    return (*row, fair.state, today())
 
 
 def sales_count(site_id: int) -> int:
