@@ -189,6 +189,8 @@ def test_fair_day(fair_page, fair_printer, shot):
     # booth B is the joint checkout: 산청 and 밀양 goods, one payment, two receipts
     booth_b = fair_page(PORTRAIT)
     pin_login(booth_b, *BOOTH_CASHIERS[1][1:])
+    expect(booth_b.locator(".booth-dialog")).to_be_visible()
+    shot(booth_b, "fair-06-booth-picker-portrait")
     booth_b.locator(".booth-dialog .booth-joint").click()
     expect(booth_b.locator(".btn-booth")).to_have_text("공동 계산대")
     product(booth_b, "건표고버섯").click()
