@@ -10,6 +10,9 @@ from pos.scope import BACK_OFFICE, SITE_ADMINS, allowed_sites, pick_working_site
 
 bp = Blueprint("backoffice", __name__)
 
+#: cashiers see stock and book deliveries and waste (DESIGN: "cashiers sell and see stock")
+STOCK_VIEWERS = ("cashier", *BACK_OFFICE)
+
 #: (section, [(endpoint, label, roles)]); links whose page is missing or not allowed are left out
 NAV = [
     ("홈", [("backoffice.home", "한눈에 보기", BACK_OFFICE)]),
@@ -28,12 +31,12 @@ NAV = [
     (
         "재고",
         [
-            ("stock.index", "재고 현황", BACK_OFFICE),
-            ("stock.receive", "입고", BACK_OFFICE),
+            ("stock.index", "재고 현황", STOCK_VIEWERS),
+            ("stock.receive", "입고", STOCK_VIEWERS),
             ("stock.transfer", "매장 간 이동", BACK_OFFICE),
             ("stock.count", "재고실사", BACK_OFFICE),
-            ("stock.waste", "폐기", BACK_OFFICE),
-            ("stock.low", "부족 재고", BACK_OFFICE),
+            ("stock.waste", "폐기", STOCK_VIEWERS),
+            ("stock.low", "부족 재고", STOCK_VIEWERS),
             ("stock.labels", "라벨 인쇄", BACK_OFFICE),
         ],
     ),
@@ -42,6 +45,7 @@ NAV = [
         "설정",
         [
             ("backoffice.users", "사용자", SITE_ADMINS),
+            ("staff.index", "직원 관리", SITE_ADMINS),
             ("backoffice.settings", "매장 설정", SITE_ADMINS),
         ],
     ),

@@ -30,7 +30,7 @@ def manager_login(page: Page) -> None:
     form.locator('input[name="username"]').fill("manager")
     form.locator('input[name="password"]').fill("manager1234")
     form.get_by_role("button", name="로그인").click()
-    page.wait_for_url("**/pos")
+    page.wait_for_url("**/admin")  # managers land on the back office
 
 
 def lock_by_api(page: Page, username: str) -> None:
@@ -109,8 +109,8 @@ def test_manager_unlocks_a_cashier_who_then_logs_in(lock_page, shot):
 
     manager = lock_page()
     manager_login(manager)
-    shot(manager, "staff-16b-manager-pos-1024x768")
-    manager.get_by_role("link", name="직원 관리").click()
+    shot(manager, "staff-16b-manager-admin-1024x768")
+    manager.get_by_role("navigation").get_by_role("link", name="직원 관리").click()
     manager.wait_for_url("**/staff")
     card = manager.locator(f'.staff-card[data-username="{username}"]')
     expect(card).to_contain_text(name)
