@@ -88,6 +88,19 @@ FIELD_LABELS = {
     "to_site": "받는 매장",
     "note": "메모",
     "counted": "센 수량",
+    "brn": "사업자등록번호",
+    "booth": "부스",
+    "commission_pct": "수수료율",
+    "reason": "사유",
+    "signed_by": "서명",
+    "sold_out": "품절",
+    "hidden": "숨김",
+    "price": "가격",
+    "name": "이름",
+    "date": "날짜",
+    "opens": "여는 시각",
+    "closes": "닫는 시각",
+    "payment_methods": "결제 수단",
 }
 
 
