@@ -107,6 +107,16 @@ def joint_receipts(printer: FakePrinter, since: int, seconds: float = 15) -> lis
         time.sleep(0.1)
 
 
+def server_booth(page: Page, seconds: float = 5) -> str | None:
+    """The vendor the server binds this tablet's session to, once the tablet has told it."""
+    deadline = time.monotonic() + seconds
+    while True:
+        booth = page.evaluate("async () => (await (await fetch('/api/booth')).json()).booth")
+        if booth or time.monotonic() > deadline:
+            return booth["name"] if booth else None
+        time.sleep(0.2)
+
+
 def ok_flash(page: Page):
     return page.locator(".flash-list .flash-ok")
 
@@ -163,6 +173,13 @@ def test_fair_day(fair_page, fair_printer, shot):
     expect(product(booth_a, "곶감")).to_be_visible()
     expect(product(booth_a, "쑥떡")).to_have_count(0)  # another vendor's goods
     expect(booth_a.locator(".fair-notice")).to_contain_text("시작되지 않")  # said up front
+    # the tablet remembers its booth across a 교대 (a new session): no picker, the same booth
+    booth_a.locator(".btn-shift").click()
+    pin_login(booth_a, *BOOTH_CASHIERS[0][1:])
+    expect(booth_a.locator(".btn-booth")).to_contain_text(SANCHEONG)
+    expect(picker).to_be_hidden()
+    expect(product(booth_a, "쑥떡")).to_have_count(0)
+    assert server_booth(booth_a) == SANCHEONG  # told the new session
     product(booth_a, "곶감").click()
     pay_cash(booth_a)
     expect(booth_a.locator(".fair-notice")).to_contain_text("시작되지 않아")
