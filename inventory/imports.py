@@ -10,8 +10,8 @@ from sqlalchemy import select
 from pos.db import db
 
 from .imports_read import Column, ImportFailed, RowError, Sheet, read_sheet
-from .models import Category, Product, Vendor
-from .stock import move_stock, on_hand
+from .models import Category, Product, StockLevel, Vendor
+from .stock import move_stock
 from .vendors import InvalidBrn, InvalidTaxType, normalize_brn, parse_tax_type
 
 __all__ = ["ImportFailed", "RowError", "import_file", "COLUMNS"]
@@ -182,19 +182,30 @@ def import_products(sheet: Sheet, stock_site=None) -> int:
                 errors.append(RowError(n, label("stock"), "0 이상의 정수여야 합니다"))
         parsed.append((row, price, tax, vendor, track, stock))
     _refuse(errors)
-    count = 0
-    for row, price, tax, vendor, track, stock in parsed:
+    return _write_products(parsed, stock_site)
+
+
+def _write_products(parsed: list, stock_site) -> int:
+    """Create or update the checked rows: one query each for the categories, products and
+    on-hand already there, one flush for all, then the stock moves (5,000 rows in seconds)."""
+    categories = {c.name: c for c in db.session.scalars(select(Category))}
+    skus = [row["sku"] for row, *_ in parsed]
+    products: dict[str, Product] = {}
+    for start in range(0, len(skus), 500):  # IN lists of a bounded size for both databases
+        chunk = skus[start : start + 500]
+        products.update(
+            (p.sku, p) for p in db.session.scalars(select(Product).where(Product.sku.in_(chunk)))
+        )
+    for row, price, tax, vendor, track, _stock in parsed:
         category = None
         if row["category"]:
-            category = db.session.execute(
-                select(Category).where(Category.name == row["category"])
-            ).scalar_one_or_none() or Category(name=row["category"])
-            db.session.add(category)
-        product = db.session.execute(
-            select(Product).where(Product.sku == row["sku"])
-        ).scalar_one_or_none()
+            category = categories.get(row["category"])
+            if category is None:
+                category = categories[row["category"]] = Category(name=row["category"])
+                db.session.add(category)
+        product = products.get(row["sku"])
         if product is None:
-            product = Product(sku=row["sku"])
+            product = products[row["sku"]] = Product(sku=row["sku"])
             db.session.add(product)
         product.name = row["name"]
         product.price = price
@@ -203,11 +214,20 @@ def import_products(sheet: Sheet, stock_site=None) -> int:
         product.barcode = row["barcode"] or None
         product.track_stock = track
         product.category = category
-        db.session.flush()
-        if stock_site is not None and track and stock is not None:
+    db.session.flush()
+    if stock_site is not None:
+        wanted = [(products[row["sku"]], stock) for row, *_, track, stock in parsed if track]
+        wanted = [(product, stock) for product, stock in wanted if stock is not None]
+        levels = dict(
+            db.session.execute(
+                select(StockLevel.product_id, StockLevel.on_hand).where(
+                    StockLevel.site_id == stock_site.id
+                )
+            ).all()
+        )
+        for product, stock in wanted:
             # ``stock`` is the on-hand to have, so importing the same file twice changes nothing
-            change = stock - on_hand(stock_site.id, product.id)
+            change = stock - levels.get(product.id, 0)
             if change:
                 move_stock(stock_site, product, change, "count", ref="import", note="가져오기")
-        count += 1
-    return count
+    return len(parsed)
