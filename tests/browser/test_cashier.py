@@ -192,6 +192,10 @@ def test_admin_password_login(page):
     form.locator('input[name="username"]').fill("manager")
     form.locator('input[name="password"]').fill("manager1234")
     form.get_by_role("button", name="로그인").click()
+    # managers start at the back office, with the till one tap away
+    page.wait_for_url("**/admin")
+    expect(page.get_by_role("heading", name="한눈에 보기")).to_be_visible()
+    page.get_by_role("link", name="계산 화면").click()
     page.wait_for_url("**/pos")
 
 
