@@ -78,6 +78,16 @@ def home():
     return render_template("backoffice/home.html")
 
 
+@bp.get("/users")
+@bp.get("/sales")
+@bp.get("/settings")
+@roles_required(*BACK_OFFICE)
+def short_paths():
+    """Short addresses people type (/users, /sales, /settings) lead to the back-office pages."""
+    target = {"/users": ".users", "/sales": ".sales", "/settings": ".settings"}[request.path]
+    return redirect(url_for(target))
+
+
 @bp.post("/admin/site")
 @roles_required(*BACK_OFFICE)
 def pick_site():
