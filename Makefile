@@ -28,6 +28,7 @@ run: venv
 	@echo "  매장: $(POS_SITE)   데모 로그인 (예시 계정):"
 	@echo "    김하늘 (cashier3)  PIN 1234      이바다 (cashier3b)  PIN 5678"
 	@echo "    manager / manager1234            admin / admin1234"
+	@echo "    organiser / organiser1234 (행사 담당; 하루장터 데모: POS_SITE=GN-FAIR make run)"
 	@echo ""
 	$(BIN)/pos serve --host 0.0.0.0 --port $(PORT)
 
