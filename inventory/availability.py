@@ -151,9 +151,14 @@ def site_rows(site, products: list[Product]) -> list[Row]:
     return [_row(site, p, terms.get(p.id), stock.get(p.id), fair) for p in products]
 
 
-def products_query(q: str = "", category_id: int | None = None, only: str = ""):
-    """Active products for the availability page: by name, sku or barcode, one category, or
-    only those changed at the site (``only`` = 'changed', needs the site id joined by caller)."""
+def fair_vendors(site) -> set[int] | None:
+    """At a fair, the vendors taking part (what it offers); None at other sites."""
+    return _fair_vendors(site)
+
+
+def products_query(q: str = "", category_id: int | None = None, vendor_ids=None):
+    """Active products for the availability page: by name, sku or barcode, one category, and
+    (at a fair) only the given vendors' products."""
     query = (
         select(Product)
         .where(Product.active)
@@ -171,6 +176,8 @@ def products_query(q: str = "", category_id: int | None = None, only: str = ""):
         )
     if category_id:
         query = query.where(Product.category_id == category_id)
+    if vendor_ids is not None:
+        query = query.where(Product.vendor_id.in_(vendor_ids))
     return query
 
 

@@ -5,7 +5,7 @@ bytes or an open file (with its filename), catch ImportFailed and show its row e
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from pos.db import db
 
@@ -196,6 +196,7 @@ def _write_products(parsed: list, stock_site) -> int:
         products.update(
             (p.sku, p) for p in db.session.scalars(select(Product).where(Product.sku.in_(chunk)))
         )
+    next_sort = (db.session.scalar(select(func.max(Product.sort))) or 0) + 1
     for row, price, tax, vendor, track, _stock in parsed:
         category = None
         if row["category"]:
@@ -205,7 +206,9 @@ def _write_products(parsed: list, stock_site) -> int:
                 db.session.add(category)
         product = products.get(row["sku"])
         if product is None:
-            product = products[row["sku"]] = Product(sku=row["sku"])
+            # new products go after the menu there is, in the file's order
+            product = products[row["sku"]] = Product(sku=row["sku"], sort=next_sort)
+            next_sort += 1
             db.session.add(product)
         product.name = row["name"]
         product.price = price

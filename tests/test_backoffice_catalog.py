@@ -495,3 +495,31 @@ def test_exports_open_with_openpyxl(app, manager):
         )
     assert len(wide) - 2 == tracked
     assert any(r[-1] for r in wide[2:])  # the demo has stock somewhere
+
+
+def test_at_a_fair_the_organiser_sees_the_fairs_vendors_goods(app_factory):
+    app = app_factory("sqlite", POS_SITE="GN-FAIR")
+    organiser = Pages(app, "organiser", pin="1357")
+    with app.app_context():
+        from inventory.fairs.models import FairVendor
+
+        fair = db.session.execute(select(Site).where(Site.code == "GN-FAIR")).scalar_one()
+        vendors = set(
+            db.session.scalars(select(FairVendor.vendor_id).where(FairVendor.site_id == fair.id))
+        )
+        inside = db.session.scalars(select(Product).where(Product.vendor_id.in_(vendors))).first()
+        outside = db.session.scalars(
+            select(Product).where(Product.vendor_id.not_in(vendors), Product.active)
+        ).first()
+        inside_name, outside_name, pid = inside.name, outside.name, inside.id
+    page = listed(organiser.get("/availability"))
+    assert inside_name in page and outside_name not in page
+    page = listed(organiser.get("/availability?all=1"))
+    assert outside_name in page and "행사 미참가" in page
+    resp = organiser.post("/api/catalog/availability", json={"product_id": pid, "sold_out": True})
+    assert resp.status_code == 200 and resp.get_json()["site"] == "GN-FAIR"
+    # the organiser may not work on a café's terms
+    resp = organiser.post(
+        "/api/catalog/availability", json={"product_id": pid, "price": 1, "site": "CAFE03"}
+    )
+    assert resp.status_code == 403

@@ -31,7 +31,12 @@ def _filters() -> dict:
 def availability():
     site = working_site()
     filters = _filters()
-    query = terms.products_query(filters["q"], filters["category"])
+    # a fair offers only its vendors' goods: those first, every product on request
+    in_fair = terms.fair_vendors(site)
+    show_all = request.args.get("all") == "1" or in_fair is None
+    query = terms.products_query(
+        filters["q"], filters["category"], None if show_all else sorted(in_fair)
+    )
     page = svc.paged(query, page_number())
     return render_template(
         "backoffice/catalog/availability.html",
@@ -43,6 +48,8 @@ def availability():
         won=money.won,
         errors={},
         typed=None,
+        at_fair=in_fair is not None,
+        show_all=show_all,
     )
 
 
