@@ -196,19 +196,25 @@ def search_products(
     return paged(query, page)
 
 
+def product_conflicts(product: Product | None, sku: str, barcode: str) -> dict[str, str]:
+    """A sku or barcode another product already has (also asked while other fields of the
+    form are still wrong, so every message shows at once)."""
+    errors: dict[str, str] = {}
+    if sku:
+        other = db.session.execute(select(Product).where(Product.sku == sku)).scalar()
+        if other is not None and other is not product:
+            errors["sku"] = f"다른 상품({other.name})이 이미 쓰는 상품코드입니다"
+    if barcode:
+        other = db.session.execute(select(Product).where(Product.barcode == barcode)).scalar()
+        if other is not None and other is not product:
+            errors["barcode"] = f"다른 상품({other.name})이 이미 쓰는 바코드입니다"
+    return errors
+
+
 def save_product(product: Product | None, **fields) -> Product:
     """Create or update a product. ``fields``: sku, name, category_id, vendor_id, price, tax,
     barcode, track_stock, low_stock, sort, description, option_group_ids."""
-    errors: dict[str, str] = {}
-    other = db.session.execute(select(Product).where(Product.sku == fields["sku"])).scalar()
-    if other is not None and other is not product:
-        errors["sku"] = f"다른 상품({other.name})이 이미 쓰는 상품코드입니다"
-    if fields.get("barcode"):
-        other = db.session.execute(
-            select(Product).where(Product.barcode == fields["barcode"])
-        ).scalar()
-        if other is not None and other is not product:
-            errors["barcode"] = f"다른 상품({other.name})이 이미 쓰는 바코드입니다"
+    errors = product_conflicts(product, fields["sku"], fields.get("barcode") or "")
     vendor = db.session.get(Vendor, fields["vendor_id"]) if fields.get("vendor_id") else None
     if vendor is None:
         errors["vendor_id"] = "공급자를 고르세요"

@@ -177,6 +177,13 @@ def test_product_create_refuses_taken_sku_and_barcode_and_negative_price(app, ma
         },
     )
     assert field_errors(resp)["price"] == "0 이상이어야 합니다"
+    # a wrong field does not hide a taken code: every message at once
+    resp = manager.form(
+        "/products/new",
+        {"name": "새 떡", "sku": taken.sku, "price": "-1", "vendor_id": str(vendor_id)},
+    )
+    errors = field_errors(resp)
+    assert errors["price"] == "0 이상이어야 합니다" and "이미 쓰는 상품코드" in errors["sku"]
     resp = manager.form(
         "/products/new",
         {"name": "새 떡", "sku": "NEW-1", "price": "삼천", "tax": "exempt", "vendor_id": ""},
@@ -523,3 +530,21 @@ def test_at_a_fair_the_organiser_sees_the_fairs_vendors_goods(app_factory):
         "/api/catalog/availability", json={"product_id": pid, "price": 1, "site": "CAFE03"}
     )
     assert resp.status_code == 403
+
+
+def test_an_admin_works_on_the_site_picked_in_the_switcher(sqlite_app):
+    admin = Pages(sqlite_app, "admin", password="admin1234")
+    resp = admin.form("/admin/site", {"site": "CAFE07", "back": "/availability"})
+    assert resp.status_code == 302 and resp.headers["Location"].endswith("/availability")
+    page = text(admin.get("/availability"))
+    assert "꿈이든 the 카페 7호 제물포스마트타운점</strong>의 판매 가격" in page
+    pid = any_product(sqlite_app, active=True).id
+    row = text(admin.htmx(f"/availability/{pid}", {"what": "price", "price": "4100"}))
+    assert "4,100원" in row
+    with sqlite_app.app_context():
+        site7 = db.session.execute(select(Site.id).where(Site.code == "CAFE07")).scalar_one()
+        assert db.session.get(SiteProduct, (site7, pid)).price == 4100
+        terms3 = db.session.get(SiteProduct, (cashier_site_id(sqlite_app), pid))
+        assert terms3 is None or terms3.price is None
+    sheet = load_workbook(io.BytesIO(admin.get("/products/export.xlsx").data)).active
+    assert "CAFE07" in sheet["A1"].value

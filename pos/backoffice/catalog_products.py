@@ -8,6 +8,7 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from inventory import catalog_service as svc
+from inventory.imports_read import clean_text
 from inventory.models import OptionGroup, Product, Vendor
 from pos import money
 from pos.db import db
@@ -77,7 +78,14 @@ def _product_form(product: Product | None):
     if request.method == "POST":
         ids = int_list(request.form.getlist("option_group_ids"))
         form, errors = parse(ProductForm, request.form, option_group_ids=ids)
-        if form is not None:
+        if form is None:
+            taken = svc.product_conflicts(
+                product,
+                clean_text(request.form.get("sku", ""), code=True),
+                clean_text(request.form.get("barcode", ""), code=True),
+            )
+            errors = {**taken, **errors}
+        else:
             try:
                 saved = svc.save_product(product, **form.model_dump())
             except svc.Invalid as exc:
