@@ -63,17 +63,20 @@ def _bool(value: str) -> bool:
     raise ValueError(value)
 
 
-def import_file(kind: str, source, stock_site=None, *, filename: str | None = None) -> int:
+def import_file(
+    kind: str, source, stock_site=None, *, filename: str | None = None, check_only: bool = False
+) -> int:
     """Import vendors or products from ``source`` (a path, bytes or a binary file; pass
     ``filename`` with bytes so .xlsx is told from CSV). Products' ``stock`` column is the on-hand
     to have at ``stock_site``. Flushes only: the caller commits, or rolls back on ImportFailed.
+    ``check_only`` checks every row and writes nothing (the upload's preview: no write lock).
     """
     if kind not in COLUMNS:
         raise ValueError(f"unknown import kind {kind!r}")
     sheet = read_sheet(source, COLUMNS[kind], filename)
     if kind == "vendors":
-        return import_vendors(sheet)
-    return import_products(sheet, stock_site=stock_site)
+        return import_vendors(sheet, check_only=check_only)
+    return import_products(sheet, stock_site=stock_site, check_only=check_only)
 
 
 def _missing(sheet: Sheet, n: int, row: dict[str, str], names, errors: list[RowError]) -> bool:
@@ -94,7 +97,7 @@ def _refuse(errors: list[RowError]) -> None:
         raise ImportFailed(sorted(first.values(), key=lambda e: e.row or 0))
 
 
-def import_vendors(sheet: Sheet) -> int:
+def import_vendors(sheet: Sheet, *, check_only: bool = False) -> int:
     errors = list(sheet.errors)
     seen: dict[str, int] = {}
     parsed = []
@@ -115,6 +118,8 @@ def import_vendors(sheet: Sheet) -> int:
             tax_type = None
         parsed.append((brn, row, tax_type))
     _refuse(errors)
+    if check_only:
+        return len(parsed)
     for brn, row, tax_type in parsed:
         vendor = db.session.execute(select(Vendor).where(Vendor.brn == brn)).scalar_one_or_none()
         if vendor is None:
@@ -129,7 +134,7 @@ def import_vendors(sheet: Sheet) -> int:
     return len(parsed)
 
 
-def import_products(sheet: Sheet, stock_site=None) -> int:
+def import_products(sheet: Sheet, stock_site=None, *, check_only: bool = False) -> int:
     errors = list(sheet.errors)
     seen: dict[str, int] = {}
     parsed = []
@@ -182,6 +187,8 @@ def import_products(sheet: Sheet, stock_site=None) -> int:
                 errors.append(RowError(n, label("stock"), "0 이상의 정수여야 합니다"))
         parsed.append((row, price, tax, vendor, track, stock))
     _refuse(errors)
+    if check_only:
+        return len(parsed)
     return _write_products(parsed, stock_site)
 
 

@@ -1,9 +1,10 @@
 """Back office: `pos import vendors|products` as an upload. Upload → preview (every bad row with
 its row number, column and Korean message; nothing imported while any row is bad) → import.
 
-The same importer as the CLI (inventory/imports.py). The preview runs the whole import and
-rolls it back, so what it promises is what the import will do; the file waits in the instance
-folder (named by a random token kept in the session) until it is imported or replaced.
+The same importer as the CLI (inventory/imports.py). The preview runs every check of the import
+and writes nothing (no write lock while people sell); the file waits in the instance folder
+(named by a random token kept in the session) until it is imported or replaced, and the import
+checks it again, so a catalog changed meanwhile is refused the same way.
 """
 
 from __future__ import annotations
@@ -120,9 +121,8 @@ def imports_upload():
 
 
 def _preview(kind: str, data: bytes, name: str) -> dict:
-    """Run the import and roll it back: ImportFailed with every bad row, or what it would do."""
-    count = import_file(kind, data, stock_site=working_site(), filename=name)
-    db.session.rollback()
+    """Check every row (writing nothing): ImportFailed with every bad row, or what it would do."""
+    count = import_file(kind, data, stock_site=working_site(), filename=name, check_only=True)
     sheet = read_sheet(data, COLUMNS[kind], name)
     if kind == "vendors":
         known = set(db.session.scalars(select(Vendor.brn)))
