@@ -1,55 +1,22 @@
-"""Back-office catalog pages and the availability API: create, edit, deactivate, search; Korean
-messages beside the field; roles and site scopes; CSRF on every form."""
+"""Back-office catalog pages: vendors, categories, option groups and products (create, edit,
+deactivate, search), Korean messages beside the field, the cashier's 403 page, CSRF on every
+form, and the XLSX exports."""
 
 from __future__ import annotations
 
-import html
 import io
-import re
 
 import pytest
+from catalog_pages import Pages, any_product, count, field_errors, listed, terms_snapshot, text
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 from support import ApiClient
 
-from inventory.models import Category, Option, OptionGroup, Product, SiteProduct, Vendor
-from inventory.site_terms import today
+from inventory.models import Category, Option, OptionGroup, Product, Vendor
 from inventory.vendors import make_brn
-from pos.auth.models import User
 from pos.db import db
-from pos.sites import Site
 
 NEW_BRN = make_brn("314159265")
-
-
-class Pages(ApiClient):
-    """A logged-in browser: form posts carry the session's CSRF token."""
-
-    def form(self, url, data, **kw):
-        return self.client.post(url, data={"csrf_token": self.csrf, **data}, **kw)
-
-    def htmx(self, url, data):
-        return self.form(url, data, headers={"HX-Request": "true"})
-
-
-def text(resp) -> str:
-    return html.unescape(resp.get_data(as_text=True))
-
-
-def listed(resp) -> str:
-    """The list's table body only (flashed messages may name the record too)."""
-    match = re.search(r"<tbody>(.*)</tbody>", text(resp), re.S)
-    return match.group(1) if match else ""
-
-
-def field_errors(resp) -> dict[str, str]:
-    """id of the field → its message (<span class="field-error" id="e-NAME">)."""
-    return dict(re.findall(r'class="field-error" id="e-([\w.-]+)"[^>]*>([^<]+)<', text(resp)))
-
-
-def count(app, model) -> int:
-    with app.app_context():
-        return db.session.scalar(select(func.count()).select_from(model))
 
 
 @pytest.fixture
@@ -60,20 +27,6 @@ def manager(app):
 @pytest.fixture
 def sq_manager(sqlite_app):
     return Pages(sqlite_app, "manager", password="manager1234")
-
-
-def product_id(app, sku: str) -> int:
-    with app.app_context():
-        return db.session.execute(select(Product.id).where(Product.sku == sku)).scalar_one()
-
-
-def any_product(app, **where) -> Product:
-    with app.app_context():
-        product = db.session.scalars(
-            select(Product).filter_by(**where).order_by(Product.id)
-        ).first()
-        db.session.expunge(product)
-        return product
 
 
 # vendors -------------------------------------------------------------------------------------
@@ -330,112 +283,6 @@ def test_categories_and_option_groups(sq_manager, sqlite_app):
     assert "당도" in text(sq_manager.get("/options"))
 
 
-# availability --------------------------------------------------------------------------------
-
-
-def test_availability_page_toggles_by_htmx_and_the_cashier_sees_it(app, manager):
-    cashier = ApiClient(app, "cashier3", pin="1234")
-    name, item = next((n, p) for n, p in cashier.catalog().items() if not p["sold_out"])
-    pid = item["id"]
-    page = text(manager.get(f"/availability?q={item['sku']}"))
-    assert name in page and "품절로 표시" in page
-    row = text(manager.htmx(f"/availability/{pid}", {"what": "sold_out", "value": "1"}))
-    assert row.lstrip().startswith("<tr") and "품절 해제" in row and "is-out" in row
-    assert cashier.catalog()[name]["sold_out"] is True
-    row = text(manager.htmx(f"/availability/{pid}", {"what": "price", "price": "5,300"}))
-    assert "5,300원" in row and "매장 가격" in row
-    assert cashier.catalog()[name]["price"] == 5300
-    # a bad price: the row comes back with the message, nothing changes
-    row = text(manager.htmx(f"/availability/{pid}", {"what": "price", "price": "-100"}))
-    assert "0 이상이어야 합니다" in row and 'aria-invalid="true"' in row
-    assert cashier.catalog()[name]["price"] == 5300
-    manager.htmx(f"/availability/{pid}", {"what": "price", "reset": "1"})
-    assert cashier.catalog()[name]["price"] == item["price"]
-    manager.htmx(f"/availability/{pid}", {"what": "hidden", "value": "1"})
-    assert name not in cashier.catalog()
-    # without JavaScript the same form redirects back with a message
-    resp = manager.form(
-        f"/availability/{pid}", {"what": "hidden", "value": "0", "back": "/availability"}
-    )
-    assert resp.status_code == 302 and resp.headers["Location"].endswith("/availability")
-    assert name in cashier.catalog()
-    with app.app_context():
-        terms = db.session.get(SiteProduct, (cashier_site_id(app), pid))
-        assert terms.sold_out_on == today() and terms.hidden is False and terms.price is None
-
-
-def cashier_site_id(app) -> int:
-    return db.session.execute(select(Site.id).where(Site.code == "CAFE03")).scalar_one()
-
-
-def test_availability_api_roles_and_fields(app, manager):
-    cashier = ApiClient(app, "cashier3", pin="1234")
-    pid = any_product(app, active=True).id
-    resp = cashier.post("/api/catalog/availability", json={"product_id": pid, "sold_out": True})
-    assert resp.status_code == 200
-    body = resp.get_json()
-    assert body["sold_out"] is True and body["sold_out_today"] is True and body["site"] == "CAFE03"
-    for extra in ({"price": 100}, {"hidden": True}):
-        resp = cashier.post("/api/catalog/availability", json={"product_id": pid, **extra})
-        assert resp.status_code == 403
-        assert resp.get_json()["error"]["message"] == "계산원은 품절만 바꿀 수 있습니다"
-    resp = manager.post(
-        "/api/catalog/availability", json={"product_id": pid, "price": 6100, "hidden": False}
-    )
-    assert resp.status_code == 200 and resp.get_json()["price"] == 6100
-    resp = manager.post("/api/catalog/availability", json={"product_id": pid, "price": None})
-    assert resp.get_json()["own_price"] is None
-    bad = [
-        ({"product_id": pid}, 422, "바꿀 내용"),
-        ({"product_id": pid, "price": -1}, 422, "가격"),
-        ({"product_id": pid, "price": "5000"}, 422, "가격"),
-        ({"product_id": pid, "sold_out": "yes"}, 422, "품절"),
-        ({"product_id": 999999, "sold_out": True}, 404, "상품을 찾을 수 없습니다"),
-        ({"product_id": pid, "sold_out": True, "site": "NOPE"}, 404, "매장을 찾을 수 없습니다"),
-        ({"product_id": pid, "sold_out": True, "site": "CAFE07"}, 403, "권한"),
-    ]
-    for body, status, message in bad:
-        who = cashier if body.get("site") == "CAFE07" else manager
-        resp = who.post("/api/catalog/availability", json=body)
-        assert resp.status_code == status, (body, resp.get_json())
-        assert message in resp.get_json()["error"]["message"], (body, resp.get_json())
-    # the manager may work on another site by its code
-    resp = manager.post(
-        "/api/catalog/availability", json={"product_id": pid, "sold_out": True, "site": "CAFE07"}
-    )
-    assert resp.status_code == 200 and resp.get_json()["site"] == "CAFE07"
-    doc = manager.get("/api/openapi.json").get_json()
-    assert "/api/catalog/availability" in doc["paths"]
-
-
-def test_a_manager_of_another_site_cannot_touch_this_sites_terms(app_factory):
-    app = app_factory("sqlite", POS_SITE="CAFE07")
-    with app.app_context():
-        site7 = db.session.execute(select(Site).where(Site.code == "CAFE07")).scalar_one()
-        user = User(
-            username="manager7", display_name="7호 매니저", role="manager", site_id=site7.id
-        )
-        user.set_password("manager7777")
-        db.session.add(user)
-        db.session.commit()
-        pid = db.session.execute(select(Product.id).order_by(Product.id)).scalars().first()
-    m7 = Pages(app, "manager7", password="manager7777")
-    resp = m7.post(
-        "/api/catalog/availability", json={"product_id": pid, "sold_out": True, "site": "CAFE03"}
-    )
-    assert (
-        resp.status_code == 403
-        and resp.get_json()["error"]["message"] == "이 매장에 대한 권한이 없습니다"
-    )
-    # the site switcher refuses the other site; the page works on CAFE07 only
-    resp = m7.form("/admin/site", {"site": "CAFE03"})
-    assert resp.status_code == 403 and "권한" in text(resp)
-    m7.htmx(f"/availability/{pid}", {"what": "price", "price": "9999"})
-    with app.app_context():
-        rows = db.session.scalars(select(SiteProduct).where(SiteProduct.product_id == pid)).all()
-        assert [(r.site_id, r.price) for r in rows] == [(site7.id, 9999)]
-
-
 def test_cashier_gets_the_korean_403_page(app):
     cashier = Pages(app, "cashier3", pin="1234")
     for url in ("/products", "/vendors", "/availability", "/imports", "/products/export.xlsx"):
@@ -462,14 +309,6 @@ def test_forms_need_the_csrf_token(sq_manager, sqlite_app):
     )
     assert resp.status_code == 400 and resp.get_json()["error"]["code"] == "csrf"
     assert (count(sqlite_app, Vendor), terms_snapshot(sqlite_app)) == before
-
-
-def terms_snapshot(app) -> list[tuple]:
-    with app.app_context():
-        rows = db.session.scalars(
-            select(SiteProduct).order_by(SiteProduct.site_id, SiteProduct.product_id)
-        )
-        return [(r.site_id, r.product_id, r.price, r.hidden, r.sold_out_on) for r in rows]
 
 
 # exports -------------------------------------------------------------------------------------
@@ -502,49 +341,3 @@ def test_exports_open_with_openpyxl(app, manager):
         )
     assert len(wide) - 2 == tracked
     assert any(r[-1] for r in wide[2:])  # the demo has stock somewhere
-
-
-def test_at_a_fair_the_organiser_sees_the_fairs_vendors_goods(app_factory):
-    app = app_factory("sqlite", POS_SITE="GN-FAIR")
-    organiser = Pages(app, "organiser", pin="1357")
-    with app.app_context():
-        from inventory.fairs.models import FairVendor
-
-        fair = db.session.execute(select(Site).where(Site.code == "GN-FAIR")).scalar_one()
-        vendors = set(
-            db.session.scalars(select(FairVendor.vendor_id).where(FairVendor.site_id == fair.id))
-        )
-        inside = db.session.scalars(select(Product).where(Product.vendor_id.in_(vendors))).first()
-        outside = db.session.scalars(
-            select(Product).where(Product.vendor_id.not_in(vendors), Product.active)
-        ).first()
-        inside_name, outside_name, pid = inside.name, outside.name, inside.id
-    page = listed(organiser.get("/availability"))
-    assert inside_name in page and outside_name not in page
-    page = listed(organiser.get("/availability?all=1"))
-    assert outside_name in page and "행사 미참가" in page
-    resp = organiser.post("/api/catalog/availability", json={"product_id": pid, "sold_out": True})
-    assert resp.status_code == 200 and resp.get_json()["site"] == "GN-FAIR"
-    # the organiser may not work on a café's terms
-    resp = organiser.post(
-        "/api/catalog/availability", json={"product_id": pid, "price": 1, "site": "CAFE03"}
-    )
-    assert resp.status_code == 403
-
-
-def test_an_admin_works_on_the_site_picked_in_the_switcher(sqlite_app):
-    admin = Pages(sqlite_app, "admin", password="admin1234")
-    resp = admin.form("/admin/site", {"site": "CAFE07", "back": "/availability"})
-    assert resp.status_code == 302 and resp.headers["Location"].endswith("/availability")
-    page = text(admin.get("/availability"))
-    assert "꿈이든 the 카페 7호 제물포스마트타운점</strong>의 판매 가격" in page
-    pid = any_product(sqlite_app, active=True).id
-    row = text(admin.htmx(f"/availability/{pid}", {"what": "price", "price": "4100"}))
-    assert "4,100원" in row
-    with sqlite_app.app_context():
-        site7 = db.session.execute(select(Site.id).where(Site.code == "CAFE07")).scalar_one()
-        assert db.session.get(SiteProduct, (site7, pid)).price == 4100
-        terms3 = db.session.get(SiteProduct, (cashier_site_id(sqlite_app), pid))
-        assert terms3 is None or terms3.price is None
-    sheet = load_workbook(io.BytesIO(admin.get("/products/export.xlsx").data)).active
-    assert "CAFE07" in sheet["A1"].value
