@@ -12,6 +12,7 @@ from datetime import date
 from types import SimpleNamespace
 
 import pytest
+from apps import make_app
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
@@ -55,8 +56,6 @@ adjustments = st.lists(st.tuples(good, st.integers(-3, 3).filter(bool)), max_siz
 
 @pytest.fixture(scope="module")
 def ledger_app(tmp_path_factory):
-    from conftest import make_app
-
     app = make_app(tmp_path_factory.mktemp("fairs-ledger"), "sqlite")
     yield app
     with app.app_context():
