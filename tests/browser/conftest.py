@@ -10,7 +10,9 @@ import contextlib
 import os
 import shutil
 import subprocess
-from collections.abc import Iterator
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -49,17 +51,62 @@ def printer() -> Iterator[FakePrinter]:
     fake.close()
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory, printer) -> Iterator[str]:
-    """`pos init`, `pos demo`, then `pos serve` in a fresh instance folder; yields the base URL."""
-    live = LiveServer(
-        tmp_path_factory.mktemp("pos-instance"), SITE, PRINTER_URL=f"tcp://127.0.0.1:{printer.port}"
+@dataclass
+class OwnServer:
+    """A running `pos serve` of a test module's own: its base URL and its receipt printer."""
+
+    url: str
+    printer: FakePrinter
+    live: LiveServer
+
+
+def _run(live: LiveServer, command: list[str]) -> None:
+    done = subprocess.run(
+        command, env=live.env, cwd=LIVE_ROOT, capture_output=True, text=True, timeout=60
     )
-    (live.instance / "config.py").write_text(RELAXED_LIMITS, encoding="utf-8")
-    try:
-        yield live.start()
-    finally:
-        live.stop()
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+@pytest.fixture(scope="session")
+def own_server(tmp_path_factory):
+    """Factory: `with own_server(site, cashiers=[(username, name, PIN)], script=PYTHON, **env)
+    as srv:` runs a server in a fresh instance of its own (demo data, relaxed log-in limits,
+    its own FakePrinter unless ``printer`` is given), so what a module changes stays there.
+    ``script`` is Python run against the instance before the server starts."""
+
+    @contextlib.contextmanager
+    def start(
+        site: str = SITE,
+        *,
+        cashiers: Sequence[tuple[str, str, str]] = (),
+        script: str | None = None,
+        printer: FakePrinter | None = None,
+        **env: str,
+    ) -> Iterator[OwnServer]:
+        fake = printer or FakePrinter()
+        env.setdefault("PRINTER_URL", fake.url)
+        live = LiveServer(tmp_path_factory.mktemp(f"pos-{site.lower()}"), site, **env)
+        (live.instance / "config.py").write_text(RELAXED_LIMITS, encoding="utf-8")
+        for username, name, pin in cashiers:
+            args = ["user", "add", username, "--role", "cashier", "--site", site, "--pin", pin]
+            _run(live, pos_command() + args + ["--display-name", name])
+        if script:
+            _run(live, [sys.executable, "-c", script])
+        try:
+            yield OwnServer(live.start(), fake, live)
+        finally:
+            live.stop()
+            if printer is None:
+                fake.close()
+
+    return start
+
+
+@pytest.fixture(scope="session")
+def server(own_server, printer) -> Iterator[str]:
+    """`pos init`, `pos demo`, then `pos serve` in a fresh instance folder; yields the base URL."""
+    with own_server(SITE, printer=printer) as srv:
+        yield srv.url
 
 
 @pytest.fixture(scope="session")
@@ -73,44 +120,31 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture(scope="session")
-def lock_server(tmp_path_factory) -> Iterator[str]:
+def lock_server(own_server) -> Iterator[str]:
     """A second server for tests that lock cashiers out, so the shared one's log-in page and
     users stay as the other tests expect. Has the LOCK_CASHIERS at CAFE03 besides the demo."""
-    live = LiveServer(tmp_path_factory.mktemp("pos-lock-instance"), SITE)
-    (live.instance / "config.py").write_text(RELAXED_LIMITS, encoding="utf-8")
-    for username, name, pin in LOCK_CASHIERS:
-        args = ["user", "add", username, "--role", "cashier", "--site", SITE, "--pin", pin]
-        done = subprocess.run(
-            pos_command() + args + ["--display-name", name],
-            env=live.env,
-            cwd=LIVE_ROOT,
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
-        assert done.returncode == 0, done.stdout + done.stderr
-    try:
-        yield live.start()
-    finally:
-        live.stop()
+    with own_server(SITE, cashiers=LOCK_CASHIERS) as srv:
+        yield srv.url
 
 
 @pytest.fixture
 def lock_page(browser, lock_server):
     """Factory like new_page, on the lock-out server."""
-    with _pages(browser, lock_server) as make:
+    with pages(browser, lock_server) as make:
         yield make
 
 
 @pytest.fixture
 def new_page(browser, server):
     """Factory: a fresh browser context (own cookies and localStorage) with a viewport."""
-    with _pages(browser, server) as make:
+    with pages(browser, server) as make:
         yield make
 
 
 @contextlib.contextmanager
-def _pages(browser: Browser, base_url: str):
+def pages(browser: Browser, base_url: str) -> Iterator[Callable[..., Page]]:
+    """Factory of pages on ``base_url``, each in a context of its own; fails the test on any
+    JavaScript error. For a module's own server: `with pages(browser, srv.url) as make`."""
     contexts = []
     errors: list[str] = []
 
@@ -135,6 +169,31 @@ def _pages(browser: Browser, base_url: str):
         for context in contexts:
             context.close()
     assert not errors, f"JavaScript errors on the page: {errors}"
+
+
+def login_password(
+    page: Page, username: str = "manager", password: str = "manager1234", lands: str = "**/admin"
+) -> None:
+    """Log in with 관리자 로그인 (username and password) and wait for the page it lands on."""
+    page.goto("/login")
+    page.get_by_role("button", name="관리자 로그인").click()
+    form = page.locator(".admin-login")
+    form.locator('input[name="username"]').fill(username)
+    form.locator('input[name="password"]').fill(password)
+    form.get_by_role("button", name="로그인").click()
+    page.wait_for_url(lands)
+
+
+def login_pin(page: Page, name: str, pin: str, lands: str | None = "**/pos") -> None:
+    """Log in on the PIN keypad: the name tile, the digits, 확인; then wait for ``lands``
+    (None: don't wait, for a PIN that should be refused)."""
+    page.goto("/login")
+    page.locator(".tile", has_text=name).click()
+    for digit in pin:
+        page.locator(f'.pin-keypad [data-key="{digit}"]').click()
+    page.locator('.pin-keypad [data-key="ok"]').click()
+    if lands:
+        page.wait_for_url(lands)
 
 
 @pytest.fixture
@@ -164,12 +223,7 @@ def login():
     """Log in on the PIN keypad by tapping the name tile and the digits."""
 
     def do(page: Page, name: str = "김하늘", pin: str = "1234") -> None:
-        page.goto("/login")
-        page.locator(".tile", has_text=name).click()
-        for digit in pin:
-            page.locator(f'.pin-keypad [data-key="{digit}"]').click()
-        page.locator('.pin-keypad [data-key="ok"]').click()
-        page.wait_for_url("**/pos")
+        login_pin(page, name, pin)
         page.locator(".product").first.wait_for()
 
     return do

@@ -12,54 +12,28 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
-from conftest import PORTRAIT, RELAXED_LIMITS, SITE, TABLET, _pages
-from live import FakePrinter, LiveServer
+from conftest import PORTRAIT, SITE, TABLET, OwnServer, login_password, login_pin, pages
+from live import FakePrinter
 from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def admin_printer() -> Iterator[FakePrinter]:
-    fake = FakePrinter()
-    yield fake
-    fake.close()
+def admin_server(own_server) -> Iterator[OwnServer]:
+    with own_server(SITE) as srv:
+        yield srv
 
 
-@pytest.fixture(scope="module")
-def admin_server(tmp_path_factory, admin_printer) -> Iterator[str]:
-    live = LiveServer(
-        tmp_path_factory.mktemp("pos-admin-instance"), SITE, PRINTER_URL=admin_printer.url
-    )
-    (live.instance / "config.py").write_text(RELAXED_LIMITS, encoding="utf-8")
-    try:
-        yield live.start()
-    finally:
-        live.stop()
+@pytest.fixture
+def admin_printer(admin_server) -> FakePrinter:
+    return admin_server.printer
 
 
 @pytest.fixture
 def admin_page(browser, admin_server):
-    with _pages(browser, admin_server) as make:
+    with pages(browser, admin_server.url) as make:
         yield make
-
-
-def password_login(page: Page, username: str = "manager", password: str = "manager1234") -> None:
-    page.goto("/login")
-    page.get_by_role("button", name="관리자 로그인").click()
-    form = page.locator(".admin-login")
-    form.locator('input[name="username"]').fill(username)
-    form.locator('input[name="password"]').fill(password)
-    form.get_by_role("button", name="로그인").click()
-    page.wait_for_url("**/admin")
-
-
-def pin_login(page: Page, name: str, pin: str) -> None:
-    page.goto("/login")
-    page.locator(".tile", has_text=name).click()
-    for digit in pin:
-        page.locator(f'.pin-keypad [data-key="{digit}"]').click()
-    page.locator('.pin-keypad [data-key="ok"]').click()
 
 
 def sell_by_api(page: Page) -> None:
@@ -95,7 +69,7 @@ def both_sizes(page: Page, shot, name: str) -> None:
 
 def test_manager_resets_a_pin_and_the_cashier_logs_in_with_it(admin_page, shot):
     page = admin_page(TABLET)
-    password_login(page)
+    login_password(page)
     expect(page.locator(".bo-head h1")).to_have_text("한눈에 보기")
     page.locator(".bo-nav").get_by_role("link", name="사용자").click()
     page.wait_for_url("**/admin/users")
@@ -120,16 +94,15 @@ def test_manager_resets_a_pin_and_the_cashier_logs_in_with_it(admin_page, shot):
 
     # the cashier, on the till tablet, with the new PIN; the old one no longer works
     till = admin_page(TABLET)
-    pin_login(till, "김하늘", "1234")
+    login_pin(till, "김하늘", "1234", lands=None)
     expect(till.locator(".flash")).to_contain_text("PIN이 맞지 않습니다")
-    pin_login(till, "김하늘", "8642")
-    till.wait_for_url("**/pos")
+    login_pin(till, "김하늘", "8642")
     till.locator(".product").first.wait_for()
 
 
 def test_new_user_form_follows_the_role(admin_page, shot):
     page = admin_page(TABLET)
-    password_login(page)
+    login_password(page)
     page.goto("/admin/users/new")
     expect(page.locator('[data-secret="pin"]')).to_be_visible()
     expect(page.locator('[data-secret="password"]')).to_be_hidden()
@@ -148,7 +121,7 @@ def test_new_user_form_follows_the_role(admin_page, shot):
 
 def test_settings_test_print_and_todays_sales(admin_page, admin_printer, shot):
     page = admin_page(TABLET)
-    password_login(page)
+    login_password(page)
     page.locator(".bo-nav").get_by_role("link", name="매장 설정").click()
     page.wait_for_url("**/admin/settings")
     page.locator("#f-receipt_header").fill("영업시간 08:00-20:00\nWi-Fi kkumideun")

@@ -12,37 +12,22 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from conftest import PORTRAIT, RELAXED_LIMITS, SITE, TABLET, _pages
-from live import LiveServer
+from conftest import PORTRAIT, SITE, TABLET, OwnServer, login_password, pages
 from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def catalog_server(tmp_path_factory) -> Iterator[str]:
-    live = LiveServer(tmp_path_factory.mktemp("pos-catalog"), SITE)
-    (live.instance / "config.py").write_text(RELAXED_LIMITS, encoding="utf-8")
-    try:
-        yield live.start()
-    finally:
-        live.stop()
+def catalog_server(own_server) -> Iterator[OwnServer]:
+    with own_server(SITE) as srv:
+        yield srv
 
 
 @pytest.fixture
 def catalog_page(browser, catalog_server):
-    with _pages(browser, catalog_server) as make:
+    with pages(browser, catalog_server.url) as make:
         yield make
-
-
-def manager_login(page: Page) -> None:
-    page.goto("/login")
-    page.get_by_role("button", name="관리자 로그인").click()
-    form = page.locator(".admin-login")
-    form.locator('input[name="username"]').fill("manager")
-    form.locator('input[name="password"]').fill("manager1234")
-    form.get_by_role("button", name="로그인").click()
-    page.wait_for_url("**/admin")
 
 
 def row(page: Page, name: str):
@@ -57,7 +42,7 @@ def test_price_and_sold_out_from_the_back_office_reach_the_cashier_screen(
     catalog_page, login, shot
 ):
     page = catalog_page(TABLET)
-    manager_login(page)
+    login_password(page)
     page.locator(".bo-nav").get_by_role("link", name="매장 가격·품절").click()
     page.wait_for_url("**/availability")
     expect(page.locator(".bo-site select")).to_have_value(SITE)
@@ -122,7 +107,7 @@ PAGES = [
 @pytest.mark.parametrize("viewport", [TABLET, PORTRAIT], ids=["1024x768", "800x1280"])
 def test_catalog_pages_screenshots(catalog_page, shot, viewport):
     page = catalog_page(viewport)
-    manager_login(page)
+    login_password(page)
     size = f"{viewport['width']}x{viewport['height']}"
     for name, url in PAGES:
         if url is None:

@@ -7,14 +7,10 @@ before the server starts, so it is low from the first catalog.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections.abc import Iterator
 
 import pytest
-from conftest import PORTRAIT, RELAXED_LIMITS, SITE, TABLET, _pages
-from live import ROOT as LIVE_ROOT
-from live import LiveServer
+from conftest import PORTRAIT, SITE, TABLET, OwnServer, pages
 from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
@@ -34,27 +30,14 @@ with app.app_context():
 
 
 @pytest.fixture(scope="module")
-def terms_server(tmp_path_factory) -> Iterator[str]:
-    live = LiveServer(tmp_path_factory.mktemp("pos-availability"), SITE)
-    (live.instance / "config.py").write_text(RELAXED_LIMITS, encoding="utf-8")
-    done = subprocess.run(
-        [sys.executable, "-c", SET_LOW],
-        env=live.env,
-        cwd=LIVE_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
-    try:
-        yield live.start()
-    finally:
-        live.stop()
+def terms_server(own_server) -> Iterator[OwnServer]:
+    with own_server(SITE, script=SET_LOW) as srv:
+        yield srv
 
 
 @pytest.fixture
 def terms_page(browser, terms_server):
-    with _pages(browser, terms_server) as make:
+    with pages(browser, terms_server.url) as make:
         yield make
 
 

@@ -8,17 +8,15 @@ settlement, whose XLSX says the same as the screen.
 from __future__ import annotations
 
 import io
-import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import PORTRAIT, RELAXED_LIMITS, TABLET, _pages
+from conftest import PORTRAIT, TABLET, OwnServer, login_pin, pages
 from escpos_decoder import decode_escpos
-from live import ROOT as LIVE_ROOT
-from live import FakePrinter, LiveServer, pos_command
+from live import FakePrinter
 from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
@@ -33,36 +31,19 @@ CUT = b"\x1dV\x01"
 
 
 @pytest.fixture(scope="module")
-def fair_printer() -> Iterator[FakePrinter]:
-    fake = FakePrinter()
-    yield fake
-    fake.close()
+def fair_server(own_server) -> Iterator[OwnServer]:
+    with own_server(FAIR, cashiers=BOOTH_CASHIERS) as srv:
+        yield srv
 
 
-@pytest.fixture(scope="module")
-def fair_server(tmp_path_factory, fair_printer) -> Iterator[str]:
-    live = LiveServer(tmp_path_factory.mktemp("pos-fair"), FAIR, PRINTER_URL=fair_printer.url)
-    (live.instance / "config.py").write_text(RELAXED_LIMITS, encoding="utf-8")
-    for username, name, pin in BOOTH_CASHIERS:
-        args = ["user", "add", username, "--role", "cashier", "--site", FAIR, "--pin", pin]
-        done = subprocess.run(
-            pos_command() + args + ["--display-name", name],
-            env=live.env,
-            cwd=LIVE_ROOT,
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
-        assert done.returncode == 0, done.stdout + done.stderr
-    try:
-        yield live.start()
-    finally:
-        live.stop()
+@pytest.fixture
+def fair_printer(fair_server) -> FakePrinter:
+    return fair_server.printer
 
 
 @pytest.fixture
 def fair_page(browser, fair_server):
-    with _pages(browser, fair_server) as make:
+    with pages(browser, fair_server.url) as make:
         yield make
 
 
@@ -74,15 +55,6 @@ def organiser_login(page: Page) -> None:
             body: JSON.stringify({username: 'organiser', password: 'organiser1234'})})).status"""
     )
     assert status == 200
-
-
-def pin_login(page: Page, name: str, pin: str) -> None:
-    page.goto("/login")
-    page.locator(".tile", has_text=name).click()
-    for digit in pin:
-        page.locator(f'.pin-keypad [data-key="{digit}"]').click()
-    page.locator('.pin-keypad [data-key="ok"]').click()
-    page.wait_for_url("**/pos")
 
 
 def product(page: Page, name: str):
@@ -163,7 +135,7 @@ def test_fair_day(fair_page, fair_printer, shot):
 
     # --- a booth tablet before the fair opens: the server's Korean refusal, clearly
     booth_a = fair_page(TABLET)
-    pin_login(booth_a, *BOOTH_CASHIERS[0][1:])
+    login_pin(booth_a, *BOOTH_CASHIERS[0][1:])
     picker = booth_a.locator(".booth-dialog")
     expect(picker).to_be_visible()
     shot(booth_a, "fair-04-booth-picker")
@@ -175,7 +147,7 @@ def test_fair_day(fair_page, fair_printer, shot):
     expect(booth_a.locator(".fair-notice")).to_contain_text("시작되지 않")  # said up front
     # the tablet remembers its booth across a 교대 (a new session): no picker, the same booth
     booth_a.locator(".btn-shift").click()
-    pin_login(booth_a, *BOOTH_CASHIERS[0][1:])
+    login_pin(booth_a, *BOOTH_CASHIERS[0][1:])
     expect(booth_a.locator(".btn-booth")).to_contain_text(SANCHEONG)
     expect(picker).to_be_hidden()
     expect(product(booth_a, "쑥떡")).to_have_count(0)
@@ -205,7 +177,7 @@ def test_fair_day(fair_page, fair_printer, shot):
 
     # booth B is the joint checkout: 산청 and 밀양 goods, one payment, two receipts
     booth_b = fair_page(PORTRAIT)
-    pin_login(booth_b, *BOOTH_CASHIERS[1][1:])
+    login_pin(booth_b, *BOOTH_CASHIERS[1][1:])
     expect(booth_b.locator(".booth-dialog")).to_be_visible()
     shot(booth_b, "fair-06-booth-picker-portrait")
     booth_b.locator(".booth-dialog .booth-joint").click()

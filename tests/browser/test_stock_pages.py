@@ -9,46 +9,28 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from conftest import PORTRAIT, RELAXED_LIMITS, SITE, TABLET, _pages
-from live import FakePrinter, LiveServer
+from conftest import PORTRAIT, SITE, TABLET, OwnServer, login_password, pages
+from live import FakePrinter
 from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def stock_printer() -> Iterator[FakePrinter]:
-    fake = FakePrinter()
-    yield fake
-    fake.close()
+def stock_server(own_server) -> Iterator[OwnServer]:
+    with own_server(SITE) as srv:
+        yield srv
 
 
-@pytest.fixture(scope="module")
-def stock_server(tmp_path_factory, stock_printer) -> Iterator[str]:
-    live = LiveServer(
-        tmp_path_factory.mktemp("pos-stock-instance"), SITE, PRINTER_URL=stock_printer.url
-    )
-    (live.instance / "config.py").write_text(RELAXED_LIMITS, encoding="utf-8")
-    try:
-        yield live.start()
-    finally:
-        live.stop()
+@pytest.fixture
+def stock_printer(stock_server) -> FakePrinter:
+    return stock_server.printer
 
 
 @pytest.fixture
 def stock_page(browser, stock_server):
-    with _pages(browser, stock_server) as make:
+    with pages(browser, stock_server.url) as make:
         yield make
-
-
-def manager_login(page: Page) -> None:
-    page.goto("/login")
-    page.get_by_role("button", name="관리자 로그인").click()
-    form = page.locator(".admin-login")
-    form.locator('input[name="username"]').fill("manager")
-    form.locator('input[name="password"]').fill("manager1234")
-    form.get_by_role("button", name="로그인").click()
-    page.wait_for_url("**/admin")
 
 
 def madeleine_row(page: Page):
@@ -57,7 +39,7 @@ def madeleine_row(page: Page):
 
 def test_count_a_category_see_the_variance_commit_and_see_the_new_on_hand(stock_page, shot):
     page = stock_page(TABLET)
-    manager_login(page)
+    login_password(page)
     page.goto("/stock")
     expect(madeleine_row(page).locator(".stock-onhand")).to_have_text("20")
     page.get_by_role("link", name="재고실사").first.click()
@@ -107,7 +89,7 @@ def test_count_a_category_see_the_variance_commit_and_see_the_new_on_hand(stock_
 
 def test_scan_barcodes_into_receive_and_book_them(stock_page, shot, stock_printer):
     page = stock_page(TABLET)
-    manager_login(page)
+    login_password(page)
     page.goto("/stock/receive")
     scan = page.locator("[data-scan]")
     expect(scan).to_be_focused()
@@ -161,7 +143,7 @@ PAGES = [
 def test_screenshots_of_every_stock_page_in_both_orientations(stock_page, shot):
     for viewport, tag in ((TABLET, "1024"), (PORTRAIT, "800")):
         page = stock_page(viewport)
-        manager_login(page)
+        login_password(page)
         for path, name in PAGES:
             page.goto(path)
             expect(page.locator("h1")).to_be_visible()
