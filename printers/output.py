@@ -55,9 +55,31 @@ def render(
     without one; ``font_path`` overrides the font search, ``paper_px`` the image width (default
     512 dots up to 42 columns, else 576). The QR code is always the printer's native one.
     """
+    return render_lines(
+        layout_receipt(doc, columns),
+        columns,
+        hangul,
+        font_path=font_path,
+        paper_px=paper_px,
+        qr_size=qr_size,
+        cut=cut,
+    )
+
+
+def render_lines(
+    lines: Sequence[Line],
+    columns: int = 42,
+    hangul: Literal["text", "image"] = "text",
+    *,
+    font_path: str | None = None,
+    paper_px: int | None = None,
+    qr_size: int = 6,
+    cut: bool = True,
+) -> bytes:
+    """The print job for laid-out ``lines`` (a receipt, a fair slip, a test page): init, the
+    rows, then a partial cut (or a feed). ``hangul`` etc. as for `render`."""
     if hangul not in ("text", "image"):
         raise ValueError(f'hangul must be "text" or "image", got {hangul!r}')
-    lines = layout_receipt(doc, columns)
     printer = Dummy()
     printer.hw("INIT")  # ESC @
     if hangul == "text":

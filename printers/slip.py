@@ -10,10 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from escpos.printer import Dummy
-
 from .layout import MIN_COLUMNS, Line, clean, two_cols, wrap
-from .output import _emit_image, _emit_text, find_font
+from .output import render_lines
 
 
 @dataclass(frozen=True)
@@ -68,19 +66,4 @@ def render_slip(
     """ESC/POS bytes for the slip: init, lines, feed and partial cut."""
     if hangul not in ("text", "image"):
         raise ValueError(f'hangul must be "text" or "image", got {hangul!r}')
-    lines = layout_slip(doc, columns)
-    printer = Dummy()
-    printer.hw("INIT")
-    if hangul == "text":
-        _emit_text(printer, lines, 6)
-    else:
-        px = 512 if columns <= 42 else 576
-        data = dict(printer.profile.profile_data)
-        data["media"] = {**data.get("media", {}), "width": {"pixels": px}}
-        printer.profile.profile_data = data
-        _emit_image(printer, lines, columns, px, find_font(font_path), 6)
-    if cut:
-        printer.cut(mode="PART")
-    else:
-        printer.print_and_feed(3)
-    return printer.output
+    return render_lines(layout_slip(doc, columns), columns, hangul, font_path=font_path, cut=cut)

@@ -10,10 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Literal
 
-from escpos.printer import Dummy
-
 from .layout import MIN_COLUMNS, Line, clean, wrap
-from .output import _emit_image, _emit_text, find_font
+from .output import render_lines
 
 TITLE = "[시험 인쇄]"
 NOT_A_RECEIPT = "이 종이는 영수증이 아닙니다"
@@ -65,17 +63,4 @@ def render_slip(
     font_path: str | None = None,
 ) -> bytes:
     """ESC/POS bytes for the slip: init, the rows, feed and partial cut (as `render` does)."""
-    if hangul not in ("text", "image"):
-        raise ValueError(f'hangul must be "text" or "image", got {hangul!r}')
-    printer = Dummy()
-    printer.hw("INIT")
-    if hangul == "text":
-        _emit_text(printer, lines, 6)
-    else:
-        px = 512 if columns <= 42 else 576
-        data = dict(printer.profile.profile_data)
-        data["media"] = {**data.get("media", {}), "width": {"pixels": px}}
-        printer.profile.profile_data = data
-        _emit_image(printer, lines, columns, px, find_font(font_path), 6)
-    printer.cut(mode="PART")
-    return printer.output
+    return render_lines(lines, columns, hangul, font_path=font_path)

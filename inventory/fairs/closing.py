@@ -16,7 +16,7 @@ from pos.db import db, new_id, utcnow
 
 from ..models import Product, StockLevel, StockMove
 from ..stock import move_stock, on_hand
-from .consign import body_hash, vendor_products
+from .consign import body_hash, vendor_keys, vendor_products
 from .models import FairAdjustment, FairCount, FairCountLine, FairState
 
 MAX_COUNT = 1_000_000
@@ -128,13 +128,8 @@ def count_remainder(
 
 
 def count_json(count: FairCount) -> dict:
-    from ..models import Vendor
-
-    vendor = db.session.get(Vendor, count.vendor_id)
     return {
-        "id": count.id,
-        "brn": vendor.brn,
-        "vendor": vendor.name,
+        **vendor_keys(count),
         "lines": [
             {
                 "product_id": ln.product_id,
@@ -227,13 +222,8 @@ def adjust(
 
 
 def adjustment_json(adj: FairAdjustment) -> dict:
-    from ..models import Vendor
-
-    vendor = db.session.get(Vendor, adj.vendor_id)
     return {
-        "id": adj.id,
-        "brn": vendor.brn,
-        "vendor": vendor.name,
+        **vendor_keys(adj),
         "product_id": adj.product_id,
         "qty": adj.qty,
         "amount": adj.amount,

@@ -14,9 +14,16 @@ from sqlalchemy import select
 from pos.api import ApiError
 from pos.db import db, utcnow
 
-from ..models import Product
+from ..models import Product, Vendor
 from ..stock import move_stock
-from .models import Consignment, ConsignmentLine, Fair, FairState
+from .models import (
+    Consignment,
+    ConsignmentLine,
+    Fair,
+    FairAdjustment,
+    FairCount,
+    FairState,
+)
 
 MAX_QTY = 100_000
 
@@ -119,14 +126,15 @@ def sign_off(fair: Fair, consignment_id: str, signed_by: str) -> Consignment:
     return consignment
 
 
-def consignment_json(c: Consignment) -> dict:
-    from ..models import Vendor
+def vendor_keys(record: Consignment | FairCount | FairAdjustment) -> dict:
+    """The keys a fair record's JSON starts with: its id and its vendor (brn and name)."""
+    vendor = db.session.get(Vendor, record.vendor_id)
+    return {"id": record.id, "brn": vendor.brn, "vendor": vendor.name}
 
-    vendor = db.session.get(Vendor, c.vendor_id)
+
+def consignment_json(c: Consignment) -> dict:
     return {
-        "id": c.id,
-        "brn": vendor.brn,
-        "vendor": vendor.name,
+        **vendor_keys(c),
         "signed_by": c.signed_by or None,
         "signed_at": c.signed_at.isoformat() if c.signed_at else None,
         "lines": [{"product_id": ln.product_id, "qty": ln.qty} for ln in c.lines],

@@ -5,6 +5,9 @@ deactivated, because sales and stock moves name these records for good.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
@@ -19,6 +22,7 @@ from .catalog_forms import CategoryForm, VendorForm, parse
 from .views import bp
 
 editors = roles_required(*CATALOG_EDITORS)
+T = TypeVar("T")
 
 
 def get_or_404(model, record_id: int):
@@ -31,6 +35,18 @@ def get_or_404(model, record_id: int):
 def page_number() -> int:
     raw = request.args.get("page", "1")
     return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 6 else 1
+
+
+def saved_or_errors(save: Callable[[], T]) -> tuple[T | None, dict[str, str]]:
+    """Run one catalog save: committed and returned, or rolled back with its field errors
+    (the service refuses with svc.Invalid), so a refused form changes nothing."""
+    try:
+        saved = save()
+    except svc.Invalid as exc:
+        db.session.rollback()
+        return None, exc.errors
+    db.session.commit()
+    return saved, {}
 
 
 def set_active_from_form(record, what: str, endpoint: str, **kwargs):
@@ -70,13 +86,8 @@ def _vendor_form(vendor: Vendor | None):
     if request.method == "POST":
         form, errors = parse(VendorForm, request.form)
         if form is not None:
-            try:
-                saved = svc.save_vendor(vendor, **form.model_dump())
-            except svc.Invalid as exc:
-                db.session.rollback()
-                errors = exc.errors
-            else:
-                db.session.commit()
+            saved, errors = saved_or_errors(lambda: svc.save_vendor(vendor, **form.model_dump()))
+            if saved is not None:
                 flash(f"공급자 '{saved.name}'을(를) 저장했습니다", "ok")
                 return redirect(url_for(".vendors", q=saved.name))
         shown = request.form
@@ -158,13 +169,8 @@ def categories(form=None, errors=None, status: int = 200):
 def category_new():
     form, errors = parse(CategoryForm, request.form)
     if form is not None:
-        try:
-            saved = svc.save_category(None, **form.model_dump())
-        except svc.Invalid as exc:
-            db.session.rollback()
-            errors = exc.errors
-        else:
-            db.session.commit()
+        saved, errors = saved_or_errors(lambda: svc.save_category(None, **form.model_dump()))
+        if saved is not None:
             flash(f"분류 '{saved.name}'을(를) 추가했습니다", "ok")
             return redirect(url_for(".categories"))
     return categories(_Shown(request.form), errors, 422)
@@ -179,13 +185,10 @@ def category_edit(category_id: int):
     if request.method == "POST":
         form, errors = parse(CategoryForm, request.form)
         if form is not None:
-            try:
-                svc.save_category(category, **form.model_dump())
-            except svc.Invalid as exc:
-                db.session.rollback()
-                errors = exc.errors
-            else:
-                db.session.commit()
+            saved, errors = saved_or_errors(
+                lambda: svc.save_category(category, **form.model_dump())
+            )
+            if saved is not None:
                 flash(f"분류 '{category.name}'을(를) 저장했습니다", "ok")
                 return redirect(url_for(".categories"))
         shown = request.form

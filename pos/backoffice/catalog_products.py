@@ -13,7 +13,14 @@ from inventory.models import OptionGroup, Product, Vendor
 from pos import money
 from pos.db import db
 
-from .catalog import _Shown, editors, get_or_404, page_number, set_active_from_form
+from .catalog import (
+    _Shown,
+    editors,
+    get_or_404,
+    page_number,
+    saved_or_errors,
+    set_active_from_form,
+)
 from .catalog_forms import OptionGroupForm, ProductForm, int_list, parse
 from .views import bp
 
@@ -86,13 +93,8 @@ def _product_form(product: Product | None):
             )
             errors = {**taken, **errors}
         else:
-            try:
-                saved = svc.save_product(product, **form.model_dump())
-            except svc.Invalid as exc:
-                db.session.rollback()
-                errors = exc.errors
-            else:
-                db.session.commit()
+            saved, errors = saved_or_errors(lambda: svc.save_product(product, **form.model_dump()))
+            if saved is not None:
                 flash(f"상품 '{saved.name}'을(를) 저장했습니다", "ok")
                 return redirect(url_for(".products", q=saved.sku))
         shown = request.form
@@ -212,17 +214,14 @@ def _group_form(group: OptionGroup | None):
         form, errors = parse(OptionGroupForm, request.form, options=[r for _, r in rows])
         errors = _row_errors(errors, rows)
         if form is not None:
-            try:
-                saved = svc.save_option_group(
+            saved, errors = saved_or_errors(
+                lambda: svc.save_option_group(
                     group,
                     **form.model_dump(exclude={"options"}),
                     options=[o.model_dump() for o in form.options],
                 )
-            except svc.Invalid as exc:
-                db.session.rollback()
-                errors = exc.errors
-            else:
-                db.session.commit()
+            )
+            if saved is not None:
                 flash(f"옵션 '{saved.name}'을(를) 저장했습니다", "ok")
                 return redirect(url_for(".options"))
         shown = request.form

@@ -236,38 +236,50 @@ def _after_secret_change(user: User) -> None:
     db.session.commit()
 
 
+#: per secret: who may have it, the refusal for anyone else, its form check, its name on screen
+SECRETS = {
+    "pin": (
+        rules.pin_allowed,
+        "매니저와 관리자는 PIN 대신 비밀번호로 로그인합니다.",
+        rules.check_pin,
+        "PIN을",
+    ),
+    "password": (
+        rules.password_allowed,
+        "계산원은 비밀번호 대신 PIN으로 로그인합니다.",
+        rules.check_password,
+        "비밀번호를",
+    ),
+}
+
+
+def _change_secret(user_id: int, kind: str):
+    """A new PIN or password: checked, set, the lock lifted and the user's other sessions ended."""
+    allowed, refusal, check, label = SECRETS[kind]
+    user = rules.managed_user(user_id)
+    if not allowed(user):
+        flash(refusal, "error")
+        return redirect(url_for(".user_edit", user_id=user.id))
+    checked = rules.Checked()
+    check(request.form, checked)
+    if not checked.ok:
+        return _edit_page(user, 422, checked.errors)
+    getattr(user, f"set_{kind}")(checked.values[kind])
+    _after_secret_change(user)
+    flash(f"{user.display_name} 님의 {label} 바꾸고 잠금을 풀었습니다.", "ok")
+    return redirect(url_for(".user_edit", user_id=user.id))
+
+
 @bp.post("/admin/users/<int:user_id>/pin")
 @site_admins
 def user_pin(user_id: int):
-    user = rules.managed_user(user_id)
-    if not rules.pin_allowed(user):
-        flash("매니저와 관리자는 PIN 대신 비밀번호로 로그인합니다.", "error")
-        return redirect(url_for(".user_edit", user_id=user.id))
-    checked = rules.Checked()
-    rules.check_pin(request.form, checked)
-    if not checked.ok:
-        return _edit_page(user, 422, checked.errors)
-    user.set_pin(checked.values["pin"])
-    _after_secret_change(user)
-    flash(f"{user.display_name} 님의 PIN을 바꾸고 잠금을 풀었습니다.", "ok")
-    return redirect(url_for(".user_edit", user_id=user.id))
+    return _change_secret(user_id, "pin")
 
 
 @bp.post("/admin/users/<int:user_id>/password")
 @site_admins
 def user_password(user_id: int):
-    user = rules.managed_user(user_id)
-    if not rules.password_allowed(user):
-        flash("계산원은 비밀번호 대신 PIN으로 로그인합니다.", "error")
-        return redirect(url_for(".user_edit", user_id=user.id))
-    checked = rules.Checked()
-    rules.check_password(request.form, checked)
-    if not checked.ok:
-        return _edit_page(user, 422, checked.errors)
-    user.set_password(checked.values["password"])
-    _after_secret_change(user)
-    flash(f"{user.display_name} 님의 비밀번호를 바꾸고 잠금을 풀었습니다.", "ok")
-    return redirect(url_for(".user_edit", user_id=user.id))
+    return _change_secret(user_id, "password")
 
 
 @bp.post("/admin/users/<int:user_id>/unlock")

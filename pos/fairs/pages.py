@@ -9,6 +9,7 @@ inventory.fairs.service, whose Korean refusals are flashed back onto the page.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
@@ -123,6 +124,20 @@ def refused(err: Exception) -> None:
         flash(str(err) or "처리하지 못했습니다", "error")
 
 
+def committed(write: Callable[[], object], done: str) -> bool:
+    """Run one service write from a form: committed with ``done`` flashed, or rolled back with
+    the refusal flashed in Korean, so a refused form changes nothing. True when it went in."""
+    try:
+        write()
+    except (ApiError, ValueError) as err:
+        db.session.rollback()
+        refused(err)
+        return False
+    db.session.commit()
+    flash(done, "ok")
+    return True
+
+
 def accepted_methods(fair: Fair) -> list[str]:
     chosen = [m for m in (fair.payment_methods or "").split(",") if m]
     return chosen or list(PAYMENT_METHODS)
@@ -185,14 +200,9 @@ def set_vendor(code: str):
     brn = request.form.get("brn", "").strip()
     booth = request.form.get("booth", "").strip()
     commission = request.form.get("commission_pct", "").strip().rstrip("%") or None
-    try:
-        service.set_vendor(fair, brn, booth, commission)
-    except (ApiError, ValueError) as err:
-        db.session.rollback()
-        refused(err)
-    else:
-        db.session.commit()
-        flash("부스와 수수료를 저장했습니다", "ok")
+    committed(
+        lambda: service.set_vendor(fair, brn, booth, commission), "부스와 수수료를 저장했습니다"
+    )
     return redirect(url_for(".overview", code=code))
 
 
@@ -202,14 +212,10 @@ def open_fair(code: str):
     from inventory.fairs import service
 
     fair = load_fair(code)
-    try:
-        service.open_fair(fair, current_user.id)
-    except (ApiError, ValueError) as err:
-        db.session.rollback()
-        refused(err)
-    else:
-        db.session.commit()
-        flash("장터를 열었습니다. 이제 판매할 수 있습니다", "ok")
+    committed(
+        lambda: service.open_fair(fair, current_user.id),
+        "장터를 열었습니다. 이제 판매할 수 있습니다",
+    )
     return redirect(url_for(".overview", code=code))
 
 
@@ -235,14 +241,11 @@ def close_fair(code: str):
     if request.form.get("confirm") != "yes":
         flash("마감하려면 확인란에 표시하세요", "error")
         return redirect(url_for(".close_confirm", code=code))
-    try:
-        service.close_fair(fair, current_user.id)
-    except (ApiError, ValueError) as err:
-        db.session.rollback()
-        refused(err)
+    if not committed(
+        lambda: service.close_fair(fair, current_user.id),
+        "장터를 마감했습니다. 공급자별 남은 수량을 세어 주세요",
+    ):
         return redirect(url_for(".overview", code=code))
-    db.session.commit()
-    flash("장터를 마감했습니다. 공급자별 남은 수량을 세어 주세요", "ok")
     return redirect(url_for(".count", code=code))
 
 

@@ -13,18 +13,17 @@ from sqlalchemy.orm import selectinload
 
 from inventory.fairs.models import Consignment
 from inventory.models import Product
-from pos.api import ApiError
 from pos.auth.service import roles_required
 from pos.db import db
 from pos.scope import FAIR_STAFF
 
 from .pages import (
     bp,
+    committed,
     fair_context,
     fair_vendors,
     is_locked,
     load_fair,
-    refused,
     vendor_in_fair,
     vendor_products,
 )
@@ -115,18 +114,13 @@ def checkin_save(code: str):
         return redirect(url_for(".checkin", code=code, vendor=brn))
     cid = request.form.get("id", "").strip() or str(uuid.uuid4())
     signed_by = request.form.get("signed_by", "").strip()
-    try:
-        service.check_in(fair, cid, brn, lines, user_id=current_user.id, signed_by=signed_by)
-    except (ApiError, ValueError) as err:
-        db.session.rollback()
-        refused(err)
-        return redirect(url_for(".checkin", code=code, vendor=brn))
-    db.session.commit()
     units = sum(qty for _pid, qty in lines)
-    flash(
+    committed(
+        lambda: service.check_in(
+            fair, cid, brn, lines, user_id=current_user.id, signed_by=signed_by
+        ),
         f"{chosen.vendor.name}: {len(lines)}종 {units:,}개를 입고했습니다"
         + (f" ({signed_by} 서명)" if signed_by else ". 공급자 대표의 서명을 받으세요"),
-        "ok",
     )
     return redirect(url_for(".checkin", code=code, vendor=brn))
 
@@ -143,12 +137,5 @@ def checkin_sign(code: str, cid: str):
     if not signed_by:
         flash("서명할 분의 이름을 입력하세요", "error")
         return redirect(url_for(".checkin", code=code, vendor=back))
-    try:
-        service.sign_off(fair, cid, signed_by)
-    except (ApiError, ValueError) as err:
-        db.session.rollback()
-        refused(err)
-    else:
-        db.session.commit()
-        flash(f"{signed_by} 님이 서명했습니다", "ok")
+    committed(lambda: service.sign_off(fair, cid, signed_by), f"{signed_by} 님이 서명했습니다")
     return redirect(url_for(".checkin", code=code, vendor=back))

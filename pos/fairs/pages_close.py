@@ -5,6 +5,7 @@ and the audited adjustments that are the only way to correct a closed fair."""
 from __future__ import annotations
 
 import uuid
+from functools import partial
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -13,7 +14,6 @@ from sqlalchemy.orm import selectinload
 
 from inventory.fairs.models import FairAdjustment, FairCount
 from inventory.models import Product
-from pos.api import ApiError
 from pos.auth.models import User
 from pos.auth.service import roles_required
 from pos.db import db
@@ -21,11 +21,11 @@ from pos.scope import FAIR_STAFF
 
 from .pages import (
     bp,
+    committed,
     fair_context,
     fair_vendors,
     is_locked,
     load_fair,
-    refused,
     vendor_in_fair,
 )
 
@@ -94,14 +94,10 @@ def count(code: str):
             flash("입력하지 않았거나 숫자가 아닌 칸이 있습니다", "error")
         elif request.form.get("action") == "commit":
             cid = request.form.get("id") or str(uuid.uuid4())
-            try:
-                service.count_remainder(fair, cid, brn, lines, user_id=current_user.id)
-            except (ApiError, ValueError) as err:
-                db.session.rollback()
-                refused(err)
-            else:
-                db.session.commit()
-                flash(f"{chosen.vendor.name}: 남은 수량을 반환 처리했습니다", "ok")
+            if committed(
+                lambda: service.count_remainder(fair, cid, brn, lines, user_id=current_user.id),
+                f"{chosen.vendor.name}: 남은 수량을 반환 처리했습니다",
+            ):
                 return redirect(url_for(".count", code=code))
         else:
             preview = True
@@ -207,23 +203,18 @@ def adjustments(code: str):
         elif abs(amount) > MAX_AMOUNT:
             problem = "금액이 너무 큽니다"
         if problem is None:
-            try:
-                service.adjust(
-                    fair,
-                    brn,
-                    adjustment_id=form.get("id") or str(uuid.uuid4()),
-                    product_id=product_id,
-                    qty=qty,
-                    amount=amount,
-                    reason=reason,
-                    user_id=current_user.id,
-                )
-            except (ApiError, ValueError) as err:
-                db.session.rollback()
-                refused(err)
-            else:
-                db.session.commit()
-                flash("조정을 기록했습니다", "ok")
+            write = partial(
+                service.adjust,
+                fair,
+                brn,
+                adjustment_id=form.get("id") or str(uuid.uuid4()),
+                product_id=product_id,
+                qty=qty,
+                amount=amount,
+                reason=reason,
+                user_id=current_user.id,
+            )
+            if committed(write, "조정을 기록했습니다"):
                 return redirect(url_for(".adjustments", code=code))
         else:
             flash(problem, "error")
