@@ -24,11 +24,18 @@ class Offer:
     low_stock: int | None
 
 
-def offer(catalog: PricingCatalog, site, product: ProductInfo, day: date | None = None):
-    """The product's terms at this site, or None when the site does not offer it."""
+def offer(
+    catalog: PricingCatalog,
+    site,
+    product: ProductInfo,
+    day: date | None = None,
+    terms_map: dict | None = None,
+):
+    """The product's terms at this site, or None when the site does not offer it.
+    ``terms_map`` is ``catalog.terms`` taken once by a caller walking many products."""
     if not product.active:
         return None
-    terms = catalog.terms.get((site.id, product.id))
+    terms = (terms_map if terms_map is not None else catalog.terms).get((site.id, product.id))
     if terms is not None and terms.hidden:
         return None
     if site.kind == "fair" and product.vendor_id not in catalog.fair_vendors.get(site.id, ()):

@@ -21,7 +21,9 @@ from pos.versions import TokenCache, watch
 from .fairs.models import FairVendor
 from .models import Category, Option, OptionGroup, Product, SiteProduct, Vendor
 
-watch(Product, Option, OptionGroup, Vendor, Category, SiteProduct)
+watch(Product, Option, OptionGroup, Vendor, Category)
+# a 품절 tap or a site's price rebuilds only the small copy of site terms
+watch(SiteProduct, channel="terms")
 
 
 @dataclass(frozen=True)
@@ -85,10 +87,13 @@ class PricingCatalog:
     token: str | None
     products: dict[int, ProductInfo] = field(default_factory=dict)
     vendors: dict[int, VendorInfo] = field(default_factory=dict)
-    #: (site_id, product_id) → that site's own terms
-    terms: dict[tuple[int, int], TermsInfo] = field(default_factory=dict)
     #: fair site id → the vendors taking part (what the fair offers)
     fair_vendors: dict[int, frozenset[int]] = field(default_factory=dict)
+
+    @property
+    def terms(self) -> dict[tuple[int, int], TermsInfo]:
+        """(site_id, product_id) → that site's own terms (a copy of its own token channel)."""
+        return site_terms_copy()
 
 
 def _build(token: str | None) -> PricingCatalog:
@@ -114,6 +119,7 @@ def _build(token: str | None) -> PricingCatalog:
                 },
             )
             for g in p.option_groups
+            if g.active  # a switched-off group is neither offered nor required
         )
         cat.products[p.id] = ProductInfo(
             p.id,
@@ -128,10 +134,6 @@ def _build(token: str | None) -> PricingCatalog:
             groups,
             p.low_stock,
         )
-    for t in db.session.scalars(select(SiteProduct)):
-        cat.terms[(t.site_id, t.product_id)] = TermsInfo(
-            t.price, t.hidden, t.sold_out_on, t.low_stock
-        )
     members: dict[int, set[int]] = {}
     for site_id, vendor_id in db.session.execute(select(FairVendor.site_id, FairVendor.vendor_id)):
         members.setdefault(site_id, set()).add(vendor_id)
@@ -140,6 +142,21 @@ def _build(token: str | None) -> PricingCatalog:
 
 
 _catalog = TokenCache("pricing_catalog", _build)
+
+
+def _build_terms(_token: str | None) -> dict[tuple[int, int], TermsInfo]:
+    return {
+        (t.site_id, t.product_id): TermsInfo(t.price, t.hidden, t.sold_out_on, t.low_stock)
+        for t in db.session.scalars(select(SiteProduct))
+    }
+
+
+_terms = TokenCache("site_terms", _build_terms, channel="terms")
+
+
+def site_terms_copy() -> dict[tuple[int, int], TermsInfo]:
+    """Every site's own terms: one SELECT when nothing changed, a rebuild when one did."""
+    return _terms.get()
 
 
 def pricing_catalog() -> PricingCatalog:

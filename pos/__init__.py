@@ -35,9 +35,9 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from . import api, auth, db, limits, outbox  # noqa: F401
     from .cashier import views as cashier_views
+    from .fairs import api as fair_api  # noqa: F401  (board and settlement routes)
     from .receipts import views as receipt_views
     from .sales import views as sales_views  # noqa: F401  (registers API routes)
-    from .fairs import api as fair_api  # noqa: F401  (board and settlement routes)
 
     db.init_app(app)
     inventory.init_app(app)

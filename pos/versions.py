@@ -1,11 +1,12 @@
-"""The catalog token: one row that changes whenever a cached table changes.
+"""Catalog tokens: one row per channel that changes whenever a table of that channel changes.
 
 Every change through the ORM to a watched model (products, options, vendors, sites, users…)
 writes a new random token into ``catalog_state`` in the same transaction. Per-process caches
 (the pricing catalog, the site directory, the logged-in users) compare that one row and reuse
 their copy while it is unchanged, which works across several server processes on one database.
-It lives in the kernel so that ``pos.auth`` and ``inventory`` can both use it without importing
-each other.
+Site terms (품절 taps, a site's price) have a channel of their own, so a cashier marking a drink
+sold out rebuilds a small copy, not the whole catalog. It lives in the kernel so that
+``pos.auth`` and ``inventory`` can both use it without importing each other.
 """
 
 from __future__ import annotations
@@ -20,13 +21,23 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from pos.db import db, dialect_insert
 
-#: changes to these (through the ORM) give the catalog a new token; see ``watch``
-_watched: set[type] = set()
+#: the channels and their row in ``catalog_state``
+CHANNELS = {"catalog": 1, "terms": 2}
+
+#: changes to these (through the ORM) give their channel a new token; see ``watch``
+_watched: dict[type, str] = {}
 
 
-def watch(*models: type) -> None:
-    """Register models whose changes must invalidate the per-process caches."""
-    _watched.update(models)
+def watch(*models: type, channel: str = "catalog") -> None:
+    """Register models whose changes must invalidate the per-process caches of a channel."""
+    if channel not in CHANNELS:
+        raise ValueError(f"unknown token channel {channel!r}")
+    for model in models:
+        _watched[model] = channel
+
+
+def _token_key(channel: str) -> str:
+    return "catalog_token" if channel == "catalog" else f"catalog_token_{channel}"
 
 
 class CatalogState(db.Model):
@@ -37,25 +48,28 @@ class CatalogState(db.Model):
     token: Mapped[str] = mapped_column(String(36))
 
 
-def current_token() -> str | None:
-    """The catalog token, read once per request (``g``); None right after a wipe."""
+def current_token(channel: str = "catalog") -> str | None:
+    """A channel's token, read once per request (``g``); None right after a wipe."""
     from flask import g, has_app_context
 
-    if has_app_context() and "catalog_token" in g:
-        return g.catalog_token
-    token = db.session.execute(select(CatalogState.token).where(CatalogState.id == 1)).scalar()
+    key = _token_key(channel)
+    if has_app_context() and key in g:
+        return g.get(key)
+    token = db.session.execute(
+        select(CatalogState.token).where(CatalogState.id == CHANNELS[channel])
+    ).scalar()
     if has_app_context():
-        g.catalog_token = token
+        setattr(g, key, token)
     return token
 
 
-#: names in ``g`` that hold a copy built from the current token (dropped when it changes)
-_request_copies: set[str] = {"catalog_token"}
+#: per channel, names in ``g`` that hold a copy built from its token (dropped when it changes)
+_request_copies: dict[str, set[str]] = {c: {_token_key(c)} for c in CHANNELS}
 
 
-def per_request_copy(name: str) -> None:
-    """Declare a ``g`` attribute that caches data of the current token for one request."""
-    _request_copies.add(name)
+def per_request_copy(name: str, channel: str = "catalog") -> None:
+    """Declare a ``g`` attribute that caches data of a channel's token for one request."""
+    _request_copies[channel].add(name)
 
 
 T = TypeVar("T")
@@ -66,19 +80,20 @@ class TokenCache(Generic[T]):
     sites, the users), rebuilt only when the catalog token changes and kept in ``g`` for the
     rest of the request, so a request that changes nothing costs one SELECT."""
 
-    def __init__(self, name: str, build: Callable[[str | None], T]):
+    def __init__(self, name: str, build: Callable[[str | None], T], channel: str = "catalog"):
         self.name = name
         self.build = build
+        self.channel = channel
         self._copies: dict[str, tuple[str, T]] = {}
         self._lock = threading.Lock()
-        per_request_copy(name)
+        per_request_copy(name, channel)
 
     def get(self) -> T:
         from flask import g, has_app_context
 
         if has_app_context() and self.name in g:
             return g.get(self.name)
-        token = current_token()
+        token = current_token(self.channel)
         key = str(db.engine.url)  # one copy per database (tests run several)
         cached = self._copies.get(key)
         if token is not None and cached is not None and cached[0] == token:
@@ -95,18 +110,20 @@ class TokenCache(Generic[T]):
 
 def _bump_on_catalog_change(session: Session, _ctx, _instances) -> None:
     changed = (*session.new, *session.dirty, *session.deleted)
-    if not any(type(obj) in _watched for obj in changed):
+    channels = {_watched[type(obj)] for obj in changed if type(obj) in _watched}
+    if not channels:
         return
     from flask import g, has_app_context
 
-    if has_app_context():
-        for name in _request_copies:
-            g.pop(name, None)
-    token = str(uuid.uuid4())
-    stmt = dialect_insert(CatalogState.__table__).values(id=1, token=token)
-    session.connection().execute(
-        stmt.on_conflict_do_update(index_elements=["id"], set_={"token": token})
-    )
+    for channel in sorted(channels):
+        if has_app_context():
+            for name in _request_copies[channel]:
+                g.pop(name, None)
+        token = str(uuid.uuid4())
+        stmt = dialect_insert(CatalogState.__table__).values(id=CHANNELS[channel], token=token)
+        session.connection().execute(
+            stmt.on_conflict_do_update(index_elements=["id"], set_={"token": token})
+        )
 
 
 event.listen(Session, "before_flush", _bump_on_catalog_change)

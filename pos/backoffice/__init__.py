@@ -9,8 +9,17 @@ def init_app(app) -> None:
     from inventory import pages as stock_pages
     from pos.fairs import pages as fair_pages
 
-    from . import catalog, imports, settings, today, users, views  # noqa: F401
-    from . import catalog_availability, catalog_exports, catalog_products  # noqa: F401
+    from . import (  # noqa: F401  (each module registers its routes on the blueprints)
+        catalog,
+        catalog_availability,
+        catalog_exports,
+        catalog_products,
+        imports,
+        settings,
+        today,
+        users,
+        views,
+    )
 
     app.register_blueprint(views.bp)
     app.register_blueprint(stock_pages.bp)

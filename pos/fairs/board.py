@@ -34,8 +34,8 @@ def per_hour(fair: Fair, taken: dict[int, int]) -> list[dict]:
 
 
 def board_fingerprint(fair: Fair) -> tuple:
-    """What the board depends on, in one cheap statement: the catalog token (products, site
-    terms, the fair and its vendors), the sales counters and the site's stock levels (a sale, a
+    """What the board depends on, in one cheap statement: the catalog tokens (products, the
+    fair and its vendors; site terms), the sales counters and the site's stock levels (a sale, a
     check-in, a count or a 품절 mark each changes one), and today's date."""
     site_id = fair.site_id
 
@@ -53,6 +53,7 @@ def board_fingerprint(fair: Fair) -> tuple:
             levels(func.sum(StockLevel.on_hand)),
             levels(func.max(StockLevel.updated_at)),
             select(CatalogState.token).where(CatalogState.id == 1).scalar_subquery(),
+            select(CatalogState.token).where(CatalogState.id == 2).scalar_subquery(),
         )
     ).one()
     return (*row, fair.state, today())
@@ -89,7 +90,7 @@ def _frame(fair: Fair) -> _Static:
         select(func.count(), func.max(Consignment.created_at)).where(Consignment.site_id == site_id)
     ).one()
     day = today()
-    mark = (current_token(), tuple(checkins), day)
+    mark = (current_token(), current_token("terms"), tuple(checkins), day)
     key = (str(db.engine.url), site_id)
     cached = _frames.get(key)
     if cached is not None and cached[0] == mark:

@@ -1,12 +1,14 @@
 """GET /api/catalog's body: what the cashier screen offers at a site, with on-hand and marks.
 
 The site-independent part (names, categories, vendors, option groups) is built once per
-catalog token and shared; each request adds the site's terms (inventory.assortment) and one
-query of its stock levels, so 5,000 products cost a dictionary walk, not an ORM load.
+catalog token and kept already serialised; each request adds the site's terms
+(inventory.assortment) and one query of its stock levels and joins strings, so 5,000 products
+cost a walk over a list, not an ORM load and a JSON encoding of every option.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -26,8 +28,14 @@ class _Shown:
 
     id: int
     body: dict
+    #: ``body`` as JSON without its closing brace, ready for the site's fields
+    head: str
     category: str
     category_sort: int
+
+
+def _dumps(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def _build(_token: str | None) -> list[_Shown]:
@@ -66,18 +74,21 @@ def _build(_token: str | None) -> list[_Shown]:
                     ],
                 }
                 for g in p.option_groups
+                if g.active
             ],
         }
-        shown.append(_Shown(p.id, body, cat, p.category.sort if p.category else 999))
+        head = _dumps(body)[:-1]
+        shown.append(_Shown(p.id, body, head, cat, p.category.sort if p.category else 999))
     return shown
 
 
 _shown = TokenCache("catalog_shown", _build)
 
 
-def catalog_json(site, *, booth_vendor_id: int | None = None) -> dict:
-    """The site's catalog. At a café a tracked product shows once the site has stocked it; a
-    booth tablet at a fair sees only its vendor's products."""
+def _offered(site, booth_vendor_id: int | None):
+    """(shown product, its offer, on-hand, sold out) for what this site offers, in menu order.
+    At a café a tracked product shows once the site has stocked it; a booth tablet at a fair
+    sees only its vendor's products."""
     pricing = pricing_catalog()
     stock = dict(
         db.session.execute(
@@ -85,11 +96,10 @@ def catalog_json(site, *, booth_vendor_id: int | None = None) -> dict:
         ).all()
     )
     day = today()
-    items = []
-    categories: dict[str, int] = {}
+    own_terms = pricing.terms  # one copy for the whole walk
     for s in _shown.get():
         info = pricing.products.get(s.id)
-        terms = offer(pricing, site, info, day) if info is not None else None
+        terms = offer(pricing, site, info, day, own_terms) if info is not None else None
         if terms is None:
             continue
         if booth_vendor_id is not None and info.vendor_id != booth_vendor_id:
@@ -100,19 +110,56 @@ def catalog_json(site, *, booth_vendor_id: int | None = None) -> dict:
         out = terms.sold_out or (
             info.track_stock and not site.allow_negative_stock and (on_hand or 0) <= 0
         )
-        categories.setdefault(s.category, s.category_sort)
-        items.append(
-            {
-                **s.body,
-                "price": terms.price,
-                "on_hand": on_hand,
-                "sold_out": bool(out),
-                "low_stock": terms.low_stock,
-                "low": is_low(on_hand, terms.low_stock),
-            }
-        )
+        yield s, terms, on_hand, bool(out)
+
+
+def _site_fields(terms, on_hand, out) -> dict:
     return {
-        "site": {"code": site.code, "name": site.name, "kind": site.kind},
-        "categories": [name for name, _ in sorted(categories.items(), key=lambda kv: kv[1])],
-        "products": items,
+        "price": terms.price,
+        "on_hand": on_hand,
+        "sold_out": out,
+        "low_stock": terms.low_stock,
+        "low": is_low(on_hand, terms.low_stock),
     }
+
+
+def _literal(value: int | bool | None) -> str:
+    if value is None:
+        return "null"
+    if value is True or value is False:
+        return "true" if value else "false"
+    return str(int(value))
+
+
+def _site_fields_text(terms, on_hand, out) -> str:
+    """``_site_fields`` as JSON members, written directly (they are only ints, bools, nulls)."""
+    return ",".join(f'"{k}":{_literal(v)}' for k, v in _site_fields(terms, on_hand, out).items())
+
+
+def _categories(seen: dict[str, int]) -> list[str]:
+    return [name for name, _ in sorted(seen.items(), key=lambda kv: kv[1])]
+
+
+def _site_ref(site) -> dict:
+    return {"code": site.code, "name": site.name, "kind": site.kind}
+
+
+def catalog_json(site, *, booth_vendor_id: int | None = None) -> dict:
+    """The site's catalog as a dict (tests and other callers)."""
+    items = []
+    categories: dict[str, int] = {}
+    for s, terms, on_hand, out in _offered(site, booth_vendor_id):
+        categories.setdefault(s.category, s.category_sort)
+        items.append({**s.body, **_site_fields(terms, on_hand, out)})
+    return {"site": _site_ref(site), "categories": _categories(categories), "products": items}
+
+
+def catalog_bytes(site, *, booth_vendor_id: int | None = None) -> bytes:
+    """The same catalog as JSON text, joined from the pre-serialised products (the API)."""
+    parts = []
+    categories: dict[str, int] = {}
+    for s, terms, on_hand, out in _offered(site, booth_vendor_id):
+        categories.setdefault(s.category, s.category_sort)
+        parts.append(f"{s.head},{_site_fields_text(terms, on_hand, out)}}}")
+    head = _dumps({"site": _site_ref(site), "categories": _categories(categories)})[:-1]
+    return f'{head},"products":[{",".join(parts)}]}}'.encode()

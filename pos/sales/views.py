@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import jsonify, session
+from flask import current_app, jsonify, session
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
@@ -13,7 +13,7 @@ from pos.db import db
 from pos.receipts.models import JOB_STATUS
 from pos.receipts.queue import NO_PRINTER_MESSAGE, enqueue
 
-from .catalog import catalog_json
+from .catalog import catalog_bytes
 from .record import sale_view
 from .responses import CatalogOut, PrintStatusOut, SaleOut
 from .schemas import SaleIn
@@ -43,7 +43,8 @@ def get_catalog():
     site = current_site()
     # a booth tablet at a fair sells for one vendor (chosen with POST /api/booth)
     booth = session.get("booth_vendor_id") if site.kind == "fair" else None
-    return jsonify(catalog_json(site, booth_vendor_id=booth))
+    body = catalog_bytes(site, booth_vendor_id=booth)
+    return current_app.response_class(body, mimetype="application/json")
 
 
 @endpoint(
