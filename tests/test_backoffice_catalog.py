@@ -211,6 +211,36 @@ def test_product_edit_price_and_deactivate_leave_the_cashier_screen(app, manager
     assert product["name"] in cashier.catalog()
 
 
+def test_product_form_as_the_browser_sends_it(sq_manager, sqlite_app):
+    """The page posts every box, the empty ones as "": an empty 부족 알림 기준 saves (no
+    warning), a mistyped price is named beside its field, never a server error."""
+    with sqlite_app.app_context():
+        p = db.session.execute(select(Product).where(Product.sku == "C001")).scalar_one()
+        pid, vendor_id, category_id = p.id, p.vendor_id, p.category_id
+    data = {
+        "name": "아메리카노",
+        "sku": "C001",
+        "price": "4,800원",
+        "tax": "taxable",
+        "vendor_id": str(vendor_id),
+        "category_id": str(category_id),
+        "barcode": "",
+        "low_stock": "",
+        "sort": "",
+        "description": "",
+    }
+    assert sq_manager.form(f"/products/{pid}", data).status_code == 302
+    with sqlite_app.app_context():
+        saved = db.session.get(Product, pid)
+        assert (saved.price, saved.low_stock) == (4800, None)
+    resp = sq_manager.form(f"/products/{pid}", {**data, "price": "4,8OO", "low_stock": "-1"})
+    assert resp.status_code == 422
+    errors = field_errors(resp)
+    assert set(errors) >= {"price", "low_stock"}, errors
+    with sqlite_app.app_context():
+        assert db.session.get(Product, pid).price == 4800
+
+
 def test_categories_and_option_groups(sq_manager, sqlite_app):
     resp = sq_manager.form("/categories", {"name": "한과", "sort": "7"})
     assert resp.status_code == 302

@@ -105,7 +105,10 @@ class ProductForm(_Form):
     tax: Text = "taxable"
     barcode: Code = Field(default="", max_length=40)
     track_stock: Check = False
-    low_stock: Annotated[int | None, BeforeValidator(_number), Field(ge=0, le=1_000_000)] = None
+    #: empty = no warning; the bounds apply to a number only (pydantic cannot compare None)
+    low_stock: Annotated[
+        Annotated[int, Field(ge=0, le=1_000_000)] | None, BeforeValidator(_number)
+    ] = None
     sort: Annotated[int, BeforeValidator(lambda v: _number(v) or 0), Field(ge=0, le=99999)] = 0
     description: Text = Field(default="", max_length=1000)
     option_group_ids: list[int] = []
