@@ -8,10 +8,11 @@ cost a walk over a list, not an ORM load and a JSON encoding of every option.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from inventory.assortment import is_low, offer
@@ -19,7 +20,7 @@ from inventory.cache import pricing_catalog
 from inventory.models import OptionGroup, Product, StockLevel
 from inventory.site_terms import today
 from pos.db import db
-from pos.versions import TokenCache
+from pos.versions import TokenCache, current_token
 
 
 @dataclass(frozen=True)
@@ -154,6 +155,21 @@ def catalog_json(site, *, booth_vendor_id: int | None = None) -> dict:
     return {"site": _site_ref(site), "categories": _categories(categories), "products": items}
 
 
+def catalog_version(site, booth_vendor_id: int | None = None) -> str:
+    """Changes whenever this site's catalog answer may change: either token, the site's stock
+    levels, the day (a 품절 mark ends at midnight) or the booth. One cheap statement, so
+    tablets can ask every few seconds and reload the catalog only when it changed."""
+    levels = db.session.execute(
+        select(
+            func.count(),
+            func.coalesce(func.sum(StockLevel.on_hand), 0),
+            func.max(StockLevel.updated_at),
+        ).where(StockLevel.site_id == site.id)
+    ).one()
+    mark = (current_token(), current_token("terms"), *levels, today(), site.id, booth_vendor_id)
+    return hashlib.sha256(repr(mark).encode()).hexdigest()[:16]
+
+
 def catalog_bytes(site, *, booth_vendor_id: int | None = None) -> bytes:
     """The same catalog as JSON text, joined from the pre-serialised products (the API)."""
     parts = []
@@ -161,5 +177,11 @@ def catalog_bytes(site, *, booth_vendor_id: int | None = None) -> bytes:
     for s, terms, on_hand, out in _offered(site, booth_vendor_id):
         categories.setdefault(s.category, s.category_sort)
         parts.append(f"{s.head},{_site_fields_text(terms, on_hand, out)}}}")
-    head = _dumps({"site": _site_ref(site), "categories": _categories(categories)})[:-1]
+    head = _dumps(
+        {
+            "site": _site_ref(site),
+            "version": catalog_version(site, booth_vendor_id),
+            "categories": _categories(categories),
+        }
+    )[:-1]
     return f'{head},"products":[{",".join(parts)}]}}'.encode()

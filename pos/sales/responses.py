@@ -51,6 +51,10 @@ class ProductOut(BaseModel):
     option_groups: list[OptionGroupOut]
 
 
+class CatalogVersionOut(BaseModel):
+    version: str
+
+
 class SiteRef(BaseModel):
     code: str
     name: str
@@ -59,6 +63,8 @@ class SiteRef(BaseModel):
 
 class CatalogOut(BaseModel):
     site: SiteRef
+    #: changes when this answer may change (see GET /api/catalog/version)
+    version: str | None = None
     categories: list[str]
     products: list[ProductOut]
 

@@ -13,9 +13,9 @@ from pos.db import db
 from pos.receipts.models import JOB_STATUS
 from pos.receipts.queue import NO_PRINTER_MESSAGE, enqueue
 
-from .catalog import catalog_bytes
+from .catalog import catalog_bytes, catalog_version
 from .record import sale_view
-from .responses import CatalogOut, PrintStatusOut, SaleOut
+from .responses import CatalogOut, CatalogVersionOut, PrintStatusOut, SaleOut
 from .schemas import SaleIn
 from .service import PlacedSale, place_sale, replay_sale, stored_sale, visible_sale_id
 
@@ -45,6 +45,18 @@ def get_catalog():
     booth = session.get("booth_vendor_id") if site.kind == "fair" else None
     body = catalog_bytes(site, booth_vendor_id=booth)
     return current_app.response_class(body, mimetype="application/json")
+
+
+@endpoint(
+    "/catalog/version",
+    summary="A short mark that changes when this site's catalog answer may change",
+    response=CatalogVersionOut,
+)
+@login_required
+def get_catalog_version():
+    site = current_site()
+    booth = session.get("booth_vendor_id") if site.kind == "fair" else None
+    return jsonify({"version": catalog_version(site, booth)})
 
 
 @endpoint(

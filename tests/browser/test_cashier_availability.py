@@ -97,3 +97,25 @@ def test_low_badge_on_an_item_about_to_run_out(terms_page, login, shot):
     expect(cookie.locator(".tag-low")).to_have_text(f"곧 품절 {item['on_hand']}개")
     expect(product(page, "수제 마들렌").locator(".tag-low")).to_be_hidden()
     shot(page, "availability-03-low-badge")
+
+
+def test_an_open_tablet_sees_a_sold_out_mark_without_reloading(terms_page, login):
+    """Tablet A marks 카푸치노 품절; tablet B, left open on the menu, greys it out by itself
+    (it asks GET /api/catalog/version every few seconds) and sells it again after the undo."""
+    first, second = terms_page(TABLET), terms_page(TABLET)
+    login(first)
+    login(second, "이바다", "5678")
+    marker = second.evaluate("() => (window.__notReloaded = true)")
+    watched = product(second, "카푸치노")
+    expect(watched).to_be_enabled()
+
+    first.locator(".btn-soldout-mode").click()
+    product(first, "카푸치노").click()
+    expect(product(first, "카푸치노")).to_have_class("product sold-out")
+    expect(watched).to_be_disabled(timeout=15000)
+    assert second.evaluate("() => window.__notReloaded") is marker
+
+    product(first, "카푸치노").click()  # still in 품절 관리: sells again
+    first.locator(".btn-soldout-mode").click()
+    expect(watched).to_be_enabled(timeout=15000)
+    assert second.evaluate("() => window.__notReloaded") is True

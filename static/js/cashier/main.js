@@ -18,7 +18,8 @@ import { paymentPart } from "./payment.js";
 import { shiftPart } from "./shift.js";
 import { cleanMessage, won } from "./util.js";
 
-const PING_MS = 20000;
+/** How often an idle tablet asks whether the catalog changed (품절, prices, stock). */
+const PING_MS = 8000;
 const TOAST_MS = 4000;
 
 /** Merge the parts into one object, keeping getters as getters (a spread would call them). */
@@ -82,10 +83,16 @@ function framePart() {
       });
     },
 
+    /** Online check and catalog freshness in one: while selling, a changed version (a 품절
+     * mark, a new price, stock sold at another tablet) reloads the menu within seconds. */
     async ping() {
       try {
-        const res = await api("GET", "/api/health");
-        this.online = res.ok;
+        const res = await api("GET", "/api/catalog/version");
+        this.online = res.ok || res.status === 401;
+        const version = res.ok ? res.data?.version : null;
+        if (version && version !== this.catalog.version && this.screen === "sell") {
+          this.loadCatalog();
+        }
       } catch {
         this.online = false;
       }
