@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from pos.auth.service import roles_required
 from pos.db import db
+from pos.korean import josa
 from pos.scope import require_site
 from pos.sites import site_directory
 
@@ -28,7 +29,7 @@ from .stock_service import StockInputError
 _KINDS = {
     "receive": ("입고", "입고하기", "{n}가지 상품 {units}개를 입고했습니다"),
     "waste": ("폐기", "폐기하기", "{n}가지 상품 {units}개를 폐기했습니다"),
-    "transfer": ("매장 간 이동", "이동하기", "{n}가지 상품 {units}개를 {to}(으)로 보냈습니다"),
+    "transfer": ("매장 간 이동", "이동하기", "{n}가지 상품 {units}개를 {to} 보냈습니다"),
 }
 
 
@@ -146,7 +147,10 @@ def _book(kind: str):
     else:
         to = site_directory().by_code(form["to_site"])
         units = sum(abs(q) for _, q, _ in batch.lines)
-        flash(done.format(n=len(batch.lines), units=units, to=to.name if to else ""), "ok")
+        flash(
+            done.format(n=len(batch.lines), units=units, to=josa(to.name, "으로/로") if to else ""),
+            "ok",
+        )
     return redirect(url_for(f".{kind}"))
 
 

@@ -52,7 +52,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(api.bp)
     app.register_blueprint(receipt_views.bp)
     app.register_blueprint(cashier_views.bp)
-    from . import backoffice, staff
+    from . import backoffice, korean, staff
+
+    korean.init_app(app)
 
     staff.init_app(app)
     backoffice.init_app(app)

@@ -15,6 +15,7 @@ from inventory.vendors import InvalidBrn, normalize_brn
 
 from .auth.models import ROLES, User
 from .db import db
+from .korean import josa
 
 
 def _create_app():
@@ -105,12 +106,12 @@ def user_add(name, role, site_code, pin, password, display_name) -> None:
     # log-in ignores capitals, so names may not differ only in them
     same = select(User).where(func.lower(User.username) == name.strip().lower())
     if db.session.scalars(same).first():
-        fail(f"사용자 {name}은(는) 이미 있습니다")
+        fail(f"사용자 {josa(name, '은/는')} 이미 있습니다")
     site_id = None
     if site_code:
         site = db.session.execute(select(Site).where(Site.code == site_code)).scalar_one_or_none()
         if site is None:
-            fail(f"매장 {site_code}이(가) 없습니다")
+            fail(f"매장 {josa(site_code, '이/가')} 없습니다")
         site_id = site.id
     user = User(username=name, display_name=display_name or name, role=role, site_id=site_id)
     if pin:
@@ -131,7 +132,7 @@ def user_set(name, pin, password) -> None:
     """Change a user's PIN or password and clear a log-in lock."""
     user = db.session.execute(select(User).where(User.username == name)).scalar_one_or_none()
     if user is None:
-        fail(f"사용자 {name}이(가) 없습니다")
+        fail(f"사용자 {josa(name, '이/가')} 없습니다")
     _check_secrets(pin, password)
     if pin:
         user.set_pin(pin)
@@ -208,7 +209,7 @@ def receipt_cmd(sale_id: str, out: str | None, reprint: bool) -> None:
 
     sale = db.session.get(Sale, sale_id)
     if sale is None:
-        fail(f"판매 {sale_id}을(를) 찾을 수 없습니다")
+        fail(f"판매 {josa(sale_id, '을/를')} 찾을 수 없습니다")
     data = render_sale(sale, reprint=reprint)
     if out:
         with open(out, "wb") as fh:

@@ -10,6 +10,7 @@ from flask.cli import with_appcontext
 
 from pos.api import ApiError
 from pos.db import db
+from pos.korean import josa
 
 fair_group = click.Group("fair", help="Fairs (하루장터): create one, place its vendors in booths.")
 
@@ -85,7 +86,7 @@ def fair_vendor_cmd(code: str, brn: str, booth: str, commission: str | None) -> 
     site = db.session.execute(select(Site).where(Site.code == code)).scalar_one_or_none()
     fair = db.session.get(Fair, site.id) if site is not None else None
     if fair is None:
-        _fail(f"행사 {code}을(를) 찾을 수 없습니다")
+        _fail(f"행사 {josa(code, '을/를')} 찾을 수 없습니다")
     if fair.state == FairState.CLOSED:
         _fail("마감된 행사는 바꿀 수 없습니다")
     try:

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 
 from pos.api import ApiError
 from pos.db import db
+from pos.korean import josa
 
 from .models import Fair, FairState
 
@@ -63,6 +64,6 @@ def check_booth(vendor_ids: Iterable[int], booth_vendor_id: int | None, names=No
             raise ApiError(
                 422,
                 "wrong_booth",
-                f"{name}은(는) 이 부스의 상품이 아닙니다. 공동 계산대에서 계산해 주세요",
+                f"{josa(name, '은/는')} 이 부스의 상품이 아닙니다. 공동 계산대에서 계산해 주세요",
                 f"lines.{i}.product_id",
             )

@@ -14,6 +14,7 @@ from inventory.cache import OptionInfo, PricingCatalog, ProductInfo, VendorInfo
 from inventory.site_terms import today
 from pos import money
 from pos.api import ApiError
+from pos.korean import josa
 
 from .enums import CASH_LIKE, CashReceiptPurpose, PaymentMethod
 from .identifiers import BadIdentifier, mask_card, mask_cash_receipt_id
@@ -52,13 +53,17 @@ def _price_line(
         count = per_group.get(group.id, 0)
         if group.required and count == 0:
             raise ApiError(
-                422, "option_required", f"{product.name}: {group.name}을(를) 선택하세요", where
+                422,
+                "option_required",
+                f"{product.name}: {josa(group.name, '을/를')} 선택하세요",
+                where,
             )
         if count > group.max_select:
             raise ApiError(
                 422,
                 "too_many_options",
-                f"{product.name}: {group.name}은(는) {group.max_select}개까지 선택할 수 있습니다",
+                f"{product.name}: {josa(group.name, '은/는')} "
+                f"{group.max_select}개까지 선택할 수 있습니다",
                 where,
             )
     chosen.sort(key=lambda o: (o.group_sort, o.group_id, o.sort, o.id))
@@ -83,7 +88,7 @@ def price_lines(payload: SaleIn, site, catalog: PricingCatalog) -> list[PricedLi
             raise ApiError(
                 409,
                 "sold_out",
-                f"{product.name}은(는) 품절입니다",
+                f"{josa(product.name, '은/는')} 품절입니다",
                 f"lines.{i}.product_id",
                 product_id=product.id,
             )
@@ -109,7 +114,8 @@ def check_payments(payload: SaleIn, total: int) -> tuple[tuple[PaymentRecord, ..
         raise ApiError(
             422,
             "payment_mismatch",
-            f"결제 금액 합계 {money.won(paid)}이(가) 판매 금액 {money.won(total)}과(와) 다릅니다",
+            f"결제 금액 합계 {josa(money.won(paid), '이/가')} "
+            f"판매 금액 {josa(money.won(total), '과/와')} 다릅니다",
             "payments",
         )
     records: list[PaymentRecord] = []

@@ -42,3 +42,14 @@ export function hangulIncludes(name, query) {
   }
   return false;
 }
+
+/** "온도" + 을/를 -> "온도를", "사이즈" -> "사이즈를", "샷 추가" -> "샷 추가를": the particle
+ * follows the last syllable's final consonant (the server does the same, pos/korean.py). */
+export function withObjectParticle(word) {
+  const last = String(word).trim().slice(-1);
+  const code = last.codePointAt(0);
+  if (code >= SYLLABLE_FIRST && code <= SYLLABLE_LAST) {
+    return word + ((code - SYLLABLE_FIRST) % 28 ? "을" : "를");
+  }
+  return word + "을(를)";
+}

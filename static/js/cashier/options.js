@@ -1,5 +1,7 @@
 /* The options dialog (HOT/ICE, 사이즈, 샷 추가 …) opened by a product that has option groups. */
 
+import { withObjectParticle } from "./hangul.js";
+
 export function optionsPart() {
   return {
     dialog: null, // {product, counts: {optionId: n}}
@@ -68,7 +70,7 @@ export function optionsPart() {
 
     confirmOptions() {
       if (this.dialogMissing.length) {
-        this.showToast(`${this.dialogMissing.join(", ")}을(를) 선택하세요`);
+        this.showToast(`${withObjectParticle(this.dialogMissing.join(", "))} 선택하세요`);
         return;
       }
       this.addLine(this.dialog.product, this.chosenOptions());
