@@ -77,6 +77,20 @@ def test_pin_form_login_and_logout(sqlite_app):
     assert client.get("/pos").status_code == 200
 
 
+def test_the_fair_login_page_offers_its_organiser_by_pin(app_factory):
+    """At the fair's server the organiser, who has a PIN for that site, gets a tile like the
+    booth cashiers; the café's page never shows them, nor any manager or admin."""
+    fair = app_factory("sqlite", POS_SITE="GN-FAIR")
+    client = fair.test_client()
+    page = client.get("/login").get_data(as_text=True)
+    assert "경남 행사담당" in page
+    assert "지점 매니저" not in page and "관리자" not in page.split("관리자 로그인")[0]
+    resp = pin_form(client, "organiser", "1357")
+    assert resp.status_code == 302 and resp.headers["Location"].endswith("/admin")
+    cafe = app_factory("sqlite").test_client().get("/login").get_data(as_text=True)
+    assert "경남 행사담당" not in cafe
+
+
 def test_form_without_csrf_is_refused(sqlite_app):
     client = sqlite_app.test_client()
     resp = client.post("/login", data={"username": "cashier3", "pin": "1234"})
