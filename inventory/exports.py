@@ -18,6 +18,7 @@ from sqlalchemy.orm import selectinload
 from pos.db import db
 
 from .availability import site_rows
+from .imports_read import IMPORT_SHEET
 from .models import Product, StockLevel
 from .site_terms import SEOUL
 from .vendors import format_brn
@@ -108,7 +109,41 @@ def products_xlsx(site, *, include_inactive: bool = True) -> bytes:
                 "사용" if p.active else "사용 중지",
             ]
         )
+    _import_sheet(workbook, products)
     return _save(workbook)
+
+
+def _import_sheet(workbook: Workbook, products: list[Product]) -> None:
+    """The same products in the columns ``pos import products`` reads, so an exported file can
+    be edited and uploaded again. No 재고 column: re-importing must never reset stock that was
+    sold since the export (stock changes through 입고 and 재고실사)."""
+    sheet = workbook.create_sheet(IMPORT_SHEET)
+    titles = [
+        "상품코드",
+        "상품명",
+        "분류",
+        "가격",
+        "과세구분",
+        "공급자사업자번호",
+        "바코드",
+        "재고관리",
+    ]
+    sheet.append(_header(sheet, titles))
+    for p in products:
+        if not p.active:
+            continue  # an import cannot switch a product off; leave those out
+        sheet.append(
+            [
+                p.sku,
+                p.name,
+                p.category.name if p.category else "",
+                p.price,
+                TAX_LABELS.get(p.tax, p.tax),
+                format_brn(p.vendor.brn),
+                p.barcode or "",
+                "예" if p.track_stock else "아니오",
+            ]
+        )
 
 
 def stock_xlsx(sites) -> bytes:

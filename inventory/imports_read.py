@@ -312,8 +312,13 @@ def _within_width(number: int, values: list[str]) -> list[str]:
     return values
 
 
+#: a workbook with a sheet of this name is imported from it (the product export has one)
+IMPORT_SHEET = "가져오기용"
+
+
 def _xlsx_rows(data: bytes) -> list[list[str]]:
-    """Rows of the active sheet, read with openpyxl only after the zip itself looked sound."""
+    """Rows of the sheet to import (IMPORT_SHEET, else the active one), read with openpyxl only
+    after the zip itself looked sound."""
     not_excel = "엑셀(.xlsx) 파일을 읽을 수 없습니다: 손상되었거나 다른 형식의 파일입니다"
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -333,7 +338,9 @@ def _xlsx_rows(data: bytes) -> list[list[str]]:
             # formulas are read as formulas (not Excel's cached results) so they can be refused
             workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
             try:
-                sheet = workbook.active
+                # our own export carries a sheet shaped for importing (IMPORT_SHEET)
+                names = workbook.sheetnames
+                sheet = workbook[IMPORT_SHEET] if IMPORT_SHEET in names else workbook.active
                 for cells in sheet.iter_rows(max_col=MAX_COLUMNS + 1):
                     rows.append([_cell_text(c) for c in cells])
                     if len(rows) > MAX_SCANNED_ROWS:

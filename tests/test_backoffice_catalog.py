@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 from support import ApiClient
 
-from inventory.models import Category, Option, OptionGroup, Product, Vendor
+from inventory.models import Category, Option, OptionGroup, Product, StockLevel, Vendor
 from inventory.vendors import make_brn
 from pos.db import db
 
@@ -371,3 +371,31 @@ def test_exports_open_with_openpyxl(app, manager):
         )
     assert len(wide) - 2 == tracked
     assert any(r[-1] for r in wide[2:])  # the demo has stock somewhere
+
+
+def test_an_exported_file_imports_again(sq_manager, sqlite_app, tmp_path):
+    """Export, change a price in Excel, upload: the 가져오기용 sheet is what the importer
+    reads, and it never carries stock (re-importing must not undo sales since)."""
+    from openpyxl import load_workbook as load
+
+    from inventory.imports import import_file
+
+    book = load(io.BytesIO(sq_manager.get("/products/export.xlsx").data))
+    assert book.active.title == "상품" and "가져오기용" in book.sheetnames
+    sheet = book["가져오기용"]
+    header = [c.value for c in sheet[1]]
+    assert "재고" not in header and header[:4] == ["상품코드", "상품명", "분류", "가격"]
+    for row in sheet.iter_rows(min_row=2):
+        if row[0].value == "C001":
+            row[3].value = 4700
+    edited = tmp_path / "edited.xlsx"
+    book.save(edited)
+    with sqlite_app.app_context():
+        before = {s.product_id: s.on_hand for s in db.session.scalars(select(StockLevel))}
+        assert import_file("products", str(edited)) > 0  # raises ImportFailed on any bad row
+        db.session.commit()
+        assert (
+            db.session.execute(select(Product.price).where(Product.sku == "C001")).scalar() == 4700
+        )
+        after = {s.product_id: s.on_hand for s in db.session.scalars(select(StockLevel))}
+        assert after == before
