@@ -11,10 +11,12 @@ import fairs_api
 import pytest
 from fairs_api import HANGUL, URL, brn_of, moves, on_hand, product, refused, sale
 from sqlalchemy import select
+from support import ApiClient
 
 from inventory.fairs.models import Consignment, Fair
-from inventory.fairs.service import ALL_METHODS
+from inventory.fairs.service import ALL_METHODS, set_payment_methods
 from inventory.models import Site, StockMove
+from pos.api import ApiError
 from pos.db import db
 from pos.sales.enums import PaymentMethod
 
@@ -194,6 +196,49 @@ def test_narrowed_payment_methods(org, fair_app):
     )
     ok = [{"method": "local_currency", "amount": 3000}]
     assert org.post("/api/sales", json=sale(fair_app, [("GNF-MS3", 1)], ok)).status_code == 201
+
+
+def test_organiser_changes_the_payment_methods_on_the_overview(org, fair_app):
+    """After `pos fair add`: ticked methods only, none ticked = every method, bad input and a
+    closed fair change nothing; the booths read the new list from GET /api/fairs/CODE."""
+    page = "/fairs/GN-FAIR"
+    assert 'name="methods" value="zeropay" checked' in org.get(page).get_data(as_text=True)
+    done = org.post(f"{page}/methods", data={"methods": ["transfer", "card"]})
+    assert done.status_code == 302
+    assert org.get(URL).get_json()["payment_methods"] == ["card", "transfer"]
+    shown = org.get(page).get_data(as_text=True)
+    assert "결제 수단을 저장했습니다" in shown
+    assert 'value="card" checked' in shown and 'value="cash" checked' not in shown
+    org.post(f"{URL}/open", json={})
+    cash = sale(fair_app, [("GNF-MS3", 1)])
+    refused(org.post("/api/sales", json=cash), 422, "method_not_accepted", "payments.0.method")
+
+    # an unknown method: refused in Korean, the choice stays as it was
+    bad = org.post(f"{page}/methods", data={"methods": ["card", "bitcoin"]}, follow_redirects=True)
+    assert "알 수 없는 결제 수단입니다" in bad.get_data(as_text=True)
+    assert org.get(URL).get_json()["payment_methods"] == ["card", "transfer"]
+    cashier = ApiClient(fair_app, "faircashier", pin="4321")
+    assert cashier.post(f"{page}/methods", data={"methods": ["cash"]}).status_code == 403
+
+    # none ticked, or every one: every method again, stored as "" (new methods included)
+    org.post(f"{page}/methods", data={})
+    assert org.get(URL).get_json()["payment_methods"] == list(ALL_METHODS)
+    org.post(f"{page}/methods", data={"methods": list(ALL_METHODS)})
+    with fair_app.app_context():
+        site = db.session.execute(select(Site.id).where(Site.code == "GN-FAIR")).scalar_one()
+        assert db.session.get(Fair, site).payment_methods == ""
+    assert org.post("/api/sales", json=sale(fair_app, [("GNF-MS3", 1)])).status_code == 201
+
+    # closed: the settlement's methods are final
+    org.post(f"{URL}/close", json={})
+    shut = org.post(f"{page}/methods", data={"methods": ["cash"]}, follow_redirects=True)
+    assert "마감된 행사는 결제 수단을 바꿀 수 없습니다" in shut.get_data(as_text=True)
+    assert org.get(URL).get_json()["payment_methods"] == list(ALL_METHODS)
+    with fair_app.app_context():
+        fair = db.session.get(Fair, site)
+        with pytest.raises(ApiError) as err:
+            set_payment_methods(fair, ["cash"])
+        assert err.value.status == 409
 
 
 def test_cli_fair_add_and_vendor(app_factory):

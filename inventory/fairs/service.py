@@ -158,6 +158,18 @@ def _check_methods(methods) -> str:
     return ",".join(m for m in ALL_METHODS if m in set(methods))
 
 
+def set_payment_methods(fair: Fair, methods) -> Fair:
+    """The methods the fair's tablets offer, changed after `pos fair add` (a card reader that
+    did not come, 지역화폐 agreed on the day). Empty or every method is stored as "" (every
+    method, new ones included). Refused after close: the settlement's gross by method is final."""
+    if fair.state == FairState.CLOSED:
+        raise ApiError(409, "fair_closed", "마감된 행사는 결제 수단을 바꿀 수 없습니다")
+    chosen = _check_methods(list(methods or []))
+    fair.payment_methods = "" if chosen == ",".join(ALL_METHODS) else chosen
+    db.session.flush()  # through the ORM: the catalog token changes, the tablets hear of it
+    return fair
+
+
 def _check_time(value: str, field: str) -> str:
     if not isinstance(value, str) or not _HHMM.match(value):
         raise ApiError(422, "invalid", "시간은 HH:MM 형식으로 적습니다 (예: 10:00)", field)
@@ -314,6 +326,7 @@ __all__ = [
     "fairs_in_scope",
     "get_fair",
     "open_fair",
+    "set_payment_methods",
     "set_vendor",
     "sign_off",
 ]

@@ -206,6 +206,21 @@ def set_vendor(code: str):
     return redirect(url_for(".overview", code=code))
 
 
+@bp.post("/fairs/<code>/methods")
+@roles_required(*FAIR_STAFF)
+def set_methods(code: str):
+    """The payment methods the booths offer; none ticked = every method."""
+    from inventory.fairs import service
+
+    fair = load_fair(code)
+    chosen = request.form.getlist("methods")[: len(PAYMENT_METHODS) + 1]
+    committed(
+        lambda: service.set_payment_methods(fair, chosen),
+        "결제 수단을 저장했습니다" if chosen else "모든 결제 수단을 받습니다",
+    )
+    return redirect(url_for(".overview", code=code))
+
+
 @bp.post("/fairs/<code>/open")
 @roles_required(*FAIR_STAFF)
 def open_fair(code: str):

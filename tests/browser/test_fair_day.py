@@ -89,6 +89,19 @@ def server_booth(page: Page, seconds: float = 5) -> str | None:
         time.sleep(0.2)
 
 
+def refresh_fair(page: Page) -> None:
+    """The tablet reads the fair's state and methods now, not at its next 20-second poll."""
+    page.evaluate("() => window.Alpine.$data(document.querySelector('.pos')).refreshFair()")
+
+
+def choose_methods(page: Page, *methods: str) -> None:
+    """Tick exactly these payment methods in the overview's 결제 수단 바꾸기 form."""
+    form = page.locator(".fair-methods")
+    form.locator("summary").click()
+    for box in form.locator("input[name=methods]").all():
+        box.set_checked(box.get_attribute("value") in methods)
+
+
 def ok_flash(page: Page):
     return page.locator(".flash-list .flash-ok")
 
@@ -212,6 +225,28 @@ def test_fair_day(fair_page, fair_printer, shot):
     jam = org.locator(".fair-board-vendor", has_text=MIRYANG).locator("tr", has_text="사과즙")
     jam.locator("button", has_text="품절").click()
     expect(jam.locator(".bo-badge")).to_have_text("품절")
+
+    # --- the organiser stops taking cash: a booth's payment step starts on 카드
+    org.locator(".fair-tabs a", has_text="개요").click()
+    choose_methods(org, "card", "transfer")
+    shot(org, "fair-08b-methods")
+    org.set_viewport_size(PORTRAIT)
+    shot(org, "fair-08c-methods-portrait")
+    assert org.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    org.set_viewport_size(TABLET)
+    org.locator(".fair-methods button[type=submit]").click()
+    expect(ok_flash(org)).to_contain_text("결제 수단을 저장했습니다")
+    refresh_fair(booth_b)
+    booth_b.locator(".btn-new").click()
+    product(booth_b, "쑥떡").click()
+    booth_b.locator(".btn-checkout").click()
+    expect(booth_b.locator(".method.active")).to_have_attribute("data-method", "card")
+    expect(booth_b.locator('.method[data-method="cash"]')).to_be_hidden()
+    booth_b.locator(".btn-back").click()
+    choose_methods(org)  # none ticked: every method again
+    org.locator(".fair-methods button[type=submit]").click()
+    expect(ok_flash(org)).to_contain_text("모든 결제 수단을 받습니다")
+    refresh_fair(booth_a)
 
     # --- close, with a confirmation
     org.locator(".fair-tabs a", has_text="개요").click()

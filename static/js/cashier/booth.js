@@ -77,6 +77,8 @@ export function boothPart() {
         const before = this.fairState;
         this.fairState = res.data.state;
         if (Array.isArray(res.data.payment_methods)) this.fairMethods = res.data.payment_methods;
+        // a method the organiser just dropped is not left picked on the payment step
+        if (this.pay && !this.methodAccepted(this.pay.method)) this.selectMethod(this.firstMethod());
         if (this.fairState === "open") {
           if (before && before !== "open") this.showToast("장터가 열렸습니다. 판매할 수 있습니다");
           this.fairNotice = "";

@@ -50,7 +50,7 @@ export function paymentPart() {
       this.payError = "";
       this.errorField = "";
       this.cashReceipt = { on: false, purpose: "income_deduction", identifier: "" };
-      this.selectMethod("cash");
+      this.selectMethod(this.firstMethod());
       this.screen = "pay";
       this.pushPayHistory();
     },
@@ -69,6 +69,15 @@ export function paymentPart() {
       this.errorField = "";
       const receipt = this.cashReceipt.on && this.cashReceiptAllowed;
       this.padTarget = receipt ? "identifier" : this.defaultPadTarget();
+    },
+
+    /** The first method this site takes, in the buttons' order (현금 first, unless a fair does
+     * not take cash), other than ``except`` when there is another. method_order, as tojson
+     * sorts the keys of config.methods. */
+    firstMethod(except) {
+      const order = this.config.method_order || Object.keys(this.config.methods);
+      const taken = order.filter((m) => this.methodAccepted(m));
+      return taken.find((m) => m !== except) || taken[0] || "cash";
     },
 
     methodLabel(method) {
@@ -206,7 +215,7 @@ export function paymentPart() {
       }
       if (!(await this.tenderConfirmed(p))) return;
       this.payments.push(p);
-      this.selectMethod(this.pay.method === "cash" ? "card" : "cash");
+      this.selectMethod(this.firstMethod(this.pay.method));
     },
 
     removePayment(index) {
