@@ -102,6 +102,24 @@ def own_server(tmp_path_factory):
     return start
 
 
+def own_fixtures(prefix: str, site: str = SITE, **options):
+    """A module's own server and its page factory, as two fixtures: PREFIX_server (module
+    scope, an OwnServer started by own_server(site, **options)) and PREFIX_page (a factory
+    like new_page, on that server). In the module: `x_server, x_page = own_fixtures("x")`."""
+
+    @pytest.fixture(scope="module", name=f"{prefix}_server")
+    def server_fixture(own_server) -> Iterator[OwnServer]:
+        with own_server(site, **options) as srv:
+            yield srv
+
+    @pytest.fixture(name=f"{prefix}_page")
+    def page_fixture(browser, request) -> Iterator[Callable[..., Page]]:
+        with pages(browser, request.getfixturevalue(f"{prefix}_server").url) as make:
+            yield make
+
+    return server_fixture, page_fixture
+
+
 @pytest.fixture(scope="session")
 def server(own_server, printer) -> Iterator[str]:
     """`pos init`, `pos demo`, then `pos serve` in a fresh instance folder; yields the base URL."""

@@ -9,31 +9,15 @@ This module runs its own server, so changing a demo cashier's PIN never reaches 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 
 import pytest
-from conftest import PORTRAIT, SITE, TABLET, OwnServer, login_password, login_pin, pages
-from live import FakePrinter
+from conftest import PORTRAIT, TABLET, login_password, login_pin, own_fixtures
 from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="module")
-def admin_server(own_server) -> Iterator[OwnServer]:
-    with own_server(SITE) as srv:
-        yield srv
-
-
-@pytest.fixture
-def admin_printer(admin_server) -> FakePrinter:
-    return admin_server.printer
-
-
-@pytest.fixture
-def admin_page(browser, admin_server):
-    with pages(browser, admin_server.url) as make:
-        yield make
+admin_server, admin_page = own_fixtures("admin")
 
 
 def sell_by_api(page: Page) -> None:
@@ -119,7 +103,8 @@ def test_new_user_form_follows_the_role(admin_page, shot):
     both_sizes(page, shot, "user-new-errors")
 
 
-def test_settings_test_print_and_todays_sales(admin_page, admin_printer, shot):
+def test_settings_test_print_and_todays_sales(admin_page, admin_server, shot):
+    admin_printer = admin_server.printer
     page = admin_page(TABLET)
     login_password(page)
     page.locator(".bo-nav").get_by_role("link", name="매장 설정").click()

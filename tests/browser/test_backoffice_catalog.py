@@ -9,25 +9,15 @@ A server of its own (CAFE03 with the demo data), so the shared server's tests ke
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
-from conftest import PORTRAIT, SITE, TABLET, OwnServer, login_password, pages
+from conftest import PORTRAIT, SITE, TABLET, login_password, own_fixtures
 from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="module")
-def catalog_server(own_server) -> Iterator[OwnServer]:
-    with own_server(SITE) as srv:
-        yield srv
-
-
-@pytest.fixture
-def catalog_page(browser, catalog_server):
-    with pages(browser, catalog_server.url) as make:
-        yield make
+catalog_server, catalog_page = own_fixtures("catalog")
 
 
 def row(page: Page, name: str):

@@ -7,10 +7,8 @@ before the server starts, so it is low from the first catalog.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from conftest import PORTRAIT, SITE, TABLET, OwnServer, pages
+from conftest import PORTRAIT, TABLET, own_fixtures
 from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
@@ -29,16 +27,7 @@ with app.app_context():
 """
 
 
-@pytest.fixture(scope="module")
-def terms_server(own_server) -> Iterator[OwnServer]:
-    with own_server(SITE, script=SET_LOW) as srv:
-        yield srv
-
-
-@pytest.fixture
-def terms_page(browser, terms_server):
-    with pages(browser, terms_server.url) as make:
-        yield make
+terms_server, terms_page = own_fixtures("terms", script=SET_LOW)
 
 
 def product(page: Page, name: str):

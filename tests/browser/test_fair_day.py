@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import io
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import PORTRAIT, TABLET, OwnServer, login_pin, pages
+from conftest import PORTRAIT, TABLET, login_pin, own_fixtures
 from escpos_decoder import decode_escpos
 from live import FakePrinter
 from playwright.sync_api import Page, expect
@@ -30,21 +29,7 @@ MIRYANG = "밀양지역자활센터"
 CUT = b"\x1dV\x01"
 
 
-@pytest.fixture(scope="module")
-def fair_server(own_server) -> Iterator[OwnServer]:
-    with own_server(FAIR, cashiers=BOOTH_CASHIERS) as srv:
-        yield srv
-
-
-@pytest.fixture
-def fair_printer(fair_server) -> FakePrinter:
-    return fair_server.printer
-
-
-@pytest.fixture
-def fair_page(browser, fair_server):
-    with pages(browser, fair_server.url) as make:
-        yield make
+fair_server, fair_page = own_fixtures("fair", FAIR, cashiers=BOOTH_CASHIERS)
 
 
 def organiser_login(page: Page) -> None:
@@ -106,7 +91,8 @@ def ok_flash(page: Page):
     return page.locator(".flash-list .flash-ok")
 
 
-def test_fair_day(fair_page, fair_printer, shot):
+def test_fair_day(fair_page, fair_server, shot):
+    fair_printer = fair_server.printer
     org = fair_page(TABLET)
     organiser_login(org)
 

@@ -6,31 +6,15 @@ preview, commit, see the new on-hand; scan barcodes into 입고; screenshots of 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
-from conftest import PORTRAIT, SITE, TABLET, OwnServer, login_password, pages
-from live import FakePrinter
+from conftest import PORTRAIT, TABLET, login_password, own_fixtures
 from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="module")
-def stock_server(own_server) -> Iterator[OwnServer]:
-    with own_server(SITE) as srv:
-        yield srv
-
-
-@pytest.fixture
-def stock_printer(stock_server) -> FakePrinter:
-    return stock_server.printer
-
-
-@pytest.fixture
-def stock_page(browser, stock_server):
-    with pages(browser, stock_server.url) as make:
-        yield make
+stock_server, stock_page = own_fixtures("stock")
 
 
 def madeleine_row(page: Page):
@@ -87,7 +71,8 @@ def test_count_a_category_see_the_variance_commit_and_see_the_new_on_hand(stock_
     shot(page, "stock-history-1024")
 
 
-def test_scan_barcodes_into_receive_and_book_them(stock_page, shot, stock_printer):
+def test_scan_barcodes_into_receive_and_book_them(stock_page, shot, stock_server):
+    stock_printer = stock_server.printer
     page = stock_page(TABLET)
     login_password(page)
     page.goto("/stock/receive")
