@@ -16,7 +16,7 @@ from pos.db import db, new_id, utcnow
 
 from ..models import Product, StockLevel, StockMove
 from ..stock import move_stock, on_hand
-from .consign import body_hash, vendor_keys, vendor_products
+from .consign import body_hash, replayed, vendor_keys, vendor_products
 from .models import FairAdjustment, FairCount, FairCountLine, FairState
 
 MAX_COUNT = 1_000_000
@@ -60,12 +60,8 @@ def count_remainder(
     lines = [(int(pid), counted) for pid, counted in lines]
     vendor = vendor_by_brn(brn)
     digest = body_hash("count", vendor.brn, lines)
-    done = db.session.get(FairCount, count_id)
+    done = replayed(FairCount, count_id, digest, fair, "재고실사")
     if done is not None:
-        if done.request_hash != digest or done.site_id != fair.site_id:
-            raise ApiError(
-                409, "id_conflict", "이미 다른 내용으로 처리된 재고실사 번호입니다", "id"
-            )
         return done, False
     _closed(fair, "남은 물품 확인")
     fair_vendor(fair, vendor)

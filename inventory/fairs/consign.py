@@ -34,6 +34,17 @@ def body_hash(kind: str, brn: str, lines) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+def replayed(
+    model: type[Consignment] | type[FairCount], record_id: str, digest: str, fair, what: str
+):
+    """The record an earlier request with this id booked, for a retry to answer with (even after
+    close); None for a new id. 409 when the id was used for another body or another fair."""
+    done = db.session.get(model, record_id)
+    if done is not None and (done.request_hash != digest or done.site_id != fair.site_id):
+        raise ApiError(409, "id_conflict", f"이미 다른 내용으로 처리된 {what} 번호입니다", "id")
+    return done
+
+
 def vendor_products(vendor_id: int, lines, what: str = "qty") -> dict[int, Product]:
     """The products of ``lines`` = [(product_id, n)], each the vendor's own and stock-tracked."""
     if not lines:
@@ -65,11 +76,8 @@ def check_in(
     lines = [(int(pid), qty) for pid, qty in lines]
     vendor = vendor_by_brn(brn)
     digest = body_hash("consignment", vendor.brn, lines)
-    done = db.session.get(Consignment, consignment_id)
+    done = replayed(Consignment, consignment_id, digest, fair, "입고")
     if done is not None:
-        # a retry answers the same, even after close
-        if done.request_hash != digest or done.site_id != fair.site_id:
-            raise ApiError(409, "id_conflict", "이미 다른 내용으로 처리된 입고 번호입니다", "id")
         return done, False
     if fair.state == FairState.CLOSED:
         raise ApiError(409, "fair_closed", "마감된 행사에는 입고할 수 없습니다")
