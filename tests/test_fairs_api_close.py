@@ -76,6 +76,9 @@ def test_adjustments_are_explicit_after_close(org, fair_app):
     org.post(f"{URL}/close", json={})
     refused(org.post(f"{URL}/adjustments", json={**adj, "reason": "  "}), 422)
     refused(org.post(f"{URL}/adjustments", json={"brn": brn, "reason": "없음"}), 422)
+    # another vendor's product: the body's own field is named (there is no "lines" here)
+    wrong = {**adj, "product_id": product(fair_app, "GNF-GH1")}  # 김해's 참기름
+    refused(org.post(f"{URL}/adjustments", json=wrong), 422, "wrong_vendor", "product_id")
     resp = org.post(f"{URL}/adjustments", json={**adj, "id": str(uuid.uuid4())})
     assert resp.status_code == 201, resp.get_json()
     assert on_hand(fair_app, "GNF-MS3") == 50  # nothing counted yet: the adjustment nets to 0

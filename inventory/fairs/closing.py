@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from pos.api import ApiError
 from pos.db import db, new_id, utcnow
+from pos.korean import josa
 
 from ..models import Product, StockLevel, StockMove
 from ..stock import move_stock, on_hand
@@ -77,7 +78,10 @@ def count_remainder(
     for i, (pid, _c) in enumerate(lines):
         if pid in seen:
             raise ApiError(
-                422, "duplicate", f"{products[pid].name}이(가) 두 번 적혔습니다", f"lines.{i}"
+                422,
+                "duplicate",
+                f"{josa(products[pid].name, '이/가')} 두 번 적혔습니다",
+                f"lines.{i}",
             )
         seen.add(pid)
     missing = _uncounted(fair, vendor.id, seen)
@@ -174,7 +178,7 @@ def adjust(
     if qty:
         if product_id is None:
             raise ApiError(422, "invalid", "수량을 조정할 상품을 골라 주세요", "product_id")
-        product = vendor_products(vendor.id, [(product_id, qty)])[product_id]
+        product = vendor_products(vendor.id, [(product_id, qty)], field="product_id")[product_id]
         back = -db.session.scalar(
             select(func.coalesce(func.sum(StockMove.qty), 0)).where(
                 StockMove.site_id == fair.site_id,
@@ -186,7 +190,8 @@ def adjust(
             raise ApiError(
                 422,
                 "invalid",
-                f"{product.name}은(는) {back}개만 돌려주었습니다. 그보다 많이 뺄 수 없습니다",
+                f"{josa(product.name, '은/는')} {back}개만 돌려주었습니다. "
+                "그보다 많이 뺄 수 없습니다",
                 "qty",
             )
     elif product_id is not None:

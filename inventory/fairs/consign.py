@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from pos.api import ApiError
 from pos.db import db, utcnow
+from pos.korean import josa
 
 from ..models import Product, Vendor
 from ..stock import move_stock
@@ -45,24 +46,33 @@ def replayed(
     return done
 
 
-def vendor_products(vendor_id: int, lines, what: str = "qty") -> dict[int, Product]:
-    """The products of ``lines`` = [(product_id, n)], each the vendor's own and stock-tracked."""
+def vendor_products(
+    vendor_id: int, lines, what: str = "qty", *, field: str | None = None
+) -> dict[int, Product]:
+    """The products of ``lines`` = [(product_id, n)], each the vendor's own and stock-tracked.
+    ``field`` names the one product field of a body without ``lines`` (an adjustment)."""
     if not lines:
         raise ApiError(422, "invalid", "상품을 한 개 이상 적어 주세요", "lines")
     ids = {pid for pid, _ in lines}
     products = {p.id: p for p in db.session.scalars(select(Product).where(Product.id.in_(ids)))}
     for i, (pid, _n) in enumerate(lines):
         product = products.get(pid)
-        where = f"lines.{i}.product_id"
+        where = field or f"lines.{i}.product_id"
         if product is None:
             raise ApiError(422, "unknown_product", "없는 상품입니다", where)
         if product.vendor_id != vendor_id:
             raise ApiError(
-                422, "wrong_vendor", f"{product.name}은(는) 이 공급자의 상품이 아닙니다", where
+                422,
+                "wrong_vendor",
+                f"{josa(product.name, '은/는')} 이 공급자의 상품이 아닙니다",
+                where,
             )
         if not product.track_stock:
             raise ApiError(
-                422, "not_stocked", f"{product.name}은(는) 재고를 관리하지 않는 상품입니다", where
+                422,
+                "not_stocked",
+                f"{josa(product.name, '은/는')} 재고를 관리하지 않는 상품입니다",
+                where,
             )
     return products
 

@@ -16,6 +16,7 @@ from sqlalchemy import select, update
 
 from pos.api import ApiError
 from pos.db import db, utcnow
+from pos.korean import josa
 from pos.scope import require_site
 from pos.sites import Site, SiteKind, site_directory
 
@@ -144,7 +145,10 @@ def fair_vendor(fair: Fair, vendor: Vendor, field: str = "brn") -> FairVendor:
     fv = db.session.get(FairVendor, (fair.site_id, vendor.id))
     if fv is None:
         raise ApiError(
-            422, "not_fair_vendor", f"{vendor.name}은(는) 이 행사의 참가자가 아닙니다", field
+            422,
+            "not_fair_vendor",
+            f"{josa(vendor.name, '은/는')} 이 행사의 참가자가 아닙니다",
+            field,
         )
     return fv
 
@@ -202,7 +206,7 @@ def create_fair(
     methods = _check_methods(payment_methods)
     organiser = vendor_by_brn(organiser_brn, "vendor")
     if db.session.execute(select(Site.id).where(Site.code == code)).scalar() is not None:
-        raise ApiError(409, "code_taken", f"매장 코드 {code}은(는) 이미 있습니다", "code")
+        raise ApiError(409, "code_taken", f"매장 코드 {josa(code, '은/는')} 이미 있습니다", "code")
     site = Site(
         code=code,
         name=name.strip(),
@@ -244,7 +248,10 @@ def set_vendor(fair: Fair, brn: str, booth: str, commission_pct=None) -> FairVen
     vendor = vendor_by_brn(brn)
     if not vendor.active:
         raise ApiError(
-            422, "inactive_vendor", f"{vendor.name}은(는) 사용하지 않는 공급자입니다", "brn"
+            422,
+            "inactive_vendor",
+            f"{josa(vendor.name, '은/는')} 사용하지 않는 공급자입니다",
+            "brn",
         )
     bp = None if commission_pct is None else parse_pct(commission_pct)
     taken = db.session.execute(
@@ -257,7 +264,9 @@ def set_vendor(fair: Fair, brn: str, booth: str, commission_pct=None) -> FairVen
         )
     ).scalar()
     if taken:
-        raise ApiError(409, "booth_taken", f"{booth} 부스는 이미 {taken}이(가) 씁니다", "booth")
+        raise ApiError(
+            409, "booth_taken", f"{booth} 부스는 이미 {josa(taken, '이/가')} 씁니다", "booth"
+        )
     fv = db.session.get(FairVendor, (fair.site_id, vendor.id))
     if fv is None:
         count = db.session.execute(

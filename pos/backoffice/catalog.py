@@ -16,6 +16,7 @@ from inventory.models import Category, Product, Vendor
 from inventory.vendors import TAX_TYPES, format_brn
 from pos.auth.service import roles_required
 from pos.db import db
+from pos.korean import particle
 from pos.scope import CATALOG_EDITORS
 
 from .catalog_forms import CategoryForm, VendorForm, parse
@@ -88,7 +89,7 @@ def _vendor_form(vendor: Vendor | None):
         if form is not None:
             saved, errors = saved_or_errors(lambda: svc.save_vendor(vendor, **form.model_dump()))
             if saved is not None:
-                flash(f"공급자 '{saved.name}'을(를) 저장했습니다", "ok")
+                flash(f"공급자 '{saved.name}'{particle(saved.name, '을/를')} 저장했습니다", "ok")
                 return redirect(url_for(".vendors", q=saved.name))
         shown = request.form
     elif vendor is not None:
@@ -171,7 +172,7 @@ def category_new():
     if form is not None:
         saved, errors = saved_or_errors(lambda: svc.save_category(None, **form.model_dump()))
         if saved is not None:
-            flash(f"분류 '{saved.name}'을(를) 추가했습니다", "ok")
+            flash(f"분류 '{saved.name}'{particle(saved.name, '을/를')} 추가했습니다", "ok")
             return redirect(url_for(".categories"))
     return categories(_Shown(request.form), errors, 422)
 
@@ -189,7 +190,9 @@ def category_edit(category_id: int):
                 lambda: svc.save_category(category, **form.model_dump())
             )
             if saved is not None:
-                flash(f"분류 '{category.name}'을(를) 저장했습니다", "ok")
+                flash(
+                    f"분류 '{category.name}'{particle(category.name, '을/를')} 저장했습니다", "ok"
+                )
                 return redirect(url_for(".categories"))
         shown = request.form
     return render_template(

@@ -12,6 +12,7 @@ from inventory.imports_read import clean_text
 from inventory.models import OptionGroup, Product, Vendor
 from pos import money
 from pos.db import db
+from pos.korean import particle
 
 from .catalog import (
     _Shown,
@@ -95,7 +96,7 @@ def _product_form(product: Product | None):
         else:
             saved, errors = saved_or_errors(lambda: svc.save_product(product, **form.model_dump()))
             if saved is not None:
-                flash(f"상품 '{saved.name}'을(를) 저장했습니다", "ok")
+                flash(f"상품 '{saved.name}'{particle(saved.name, '을/를')} 저장했습니다", "ok")
                 return redirect(url_for(".products", q=saved.sku))
         shown = request.form
     else:
@@ -222,7 +223,7 @@ def _group_form(group: OptionGroup | None):
                 )
             )
             if saved is not None:
-                flash(f"옵션 '{saved.name}'을(를) 저장했습니다", "ok")
+                flash(f"옵션 '{saved.name}'{particle(saved.name, '을/를')} 저장했습니다", "ok")
                 return redirect(url_for(".options"))
         shown = request.form
         count = max((n + 1 for n, _ in rows), default=0)

@@ -14,6 +14,7 @@ from pos.api import ApiError, endpoint
 from pos.api import bp as api_bp
 from pos.auth.service import login_required, roles_required
 from pos.db import db
+from pos.korean import josa
 from pos.scope import FAIR_STAFF
 from pos.sites import site_directory
 
@@ -99,7 +100,10 @@ def post_settlement_print(code: str, payload: PrintSlipIn):
         rows = [r for r in rows if r["brn"] == vendor.brn]
         if not rows:
             raise ApiError(
-                422, "not_fair_vendor", f"{vendor.name}은(는) 이 행사의 참가자가 아닙니다", "brn"
+                422,
+                "not_fair_vendor",
+                f"{josa(vendor.name, '은/는')} 이 행사의 참가자가 아닙니다",
+                "brn",
             )
     printed = print_slips(site_directory().get(fair.site_id), fair, rows)
     return jsonify({"printed": printed})

@@ -17,6 +17,7 @@ from inventory.models import Product
 from pos.auth.models import User
 from pos.auth.service import roles_required
 from pos.db import db
+from pos.korean import josa
 from pos.scope import FAIR_STAFF
 
 from .pages import (
@@ -163,7 +164,7 @@ def _int(raw: str, label: str) -> int:
     sign = -1 if text.startswith("-") else 1
     digits = text.lstrip("+-")
     if not digits.isascii() or not digits.isdigit():
-        raise ValueError(f"{label}은(는) 숫자로 입력하세요 (줄이면 앞에 -)")
+        raise ValueError(f"{josa(label, '은/는')} 숫자로 입력하세요 (줄이면 앞에 -)")
     return sign * int(digits)
 
 
