@@ -9,8 +9,9 @@
 (b) ``GET /api/catalog`` with the 5,000 imported products (and the demo's) at CAFE03 from
     ``pos serve`` (a fifth of them stock-tracked with stock there), beside the bare
     endpoint (``GET /api/health``) of the same server in alternating blocks; also the catalog
-    right after a 품절 tap (``POST /api/catalog/availability``), which gives the catalog a new
-    token, so that poll rebuilds the shared product copy.
+    right after a 품절 tap (``POST /api/catalog/availability``), which gives the site terms a new
+    token, so that poll rebuilds the small terms copy and joins the answer anew (an unchanged
+    catalog is the last answer, reused while its version holds).
 
 Never asserts on time. Run from the repository root::
 

@@ -170,8 +170,24 @@ def catalog_version(site, booth_vendor_id: int | None = None) -> str:
     return hashlib.sha256(repr(mark).encode()).hexdigest()[:16]
 
 
+#: (database, site, booth) → (version, body): the last answer, reused while its version holds
+_answers: dict[tuple, tuple[str, bytes]] = {}
+
+
 def catalog_bytes(site, *, booth_vendor_id: int | None = None) -> bytes:
-    """The same catalog as JSON text, joined from the pre-serialised products (the API)."""
+    """The same catalog as JSON text (the API): the last answer while nothing it shows has
+    changed (its version), else joined anew from the pre-serialised products."""
+    version = catalog_version(site, booth_vendor_id)
+    key = (str(db.engine.url), site.id, booth_vendor_id)
+    cached = _answers.get(key)
+    if cached is not None and cached[0] == version:
+        return cached[1]
+    body = _joined(site, booth_vendor_id, version)
+    _answers[key] = (version, body)
+    return body
+
+
+def _joined(site, booth_vendor_id: int | None, version: str) -> bytes:
     parts = []
     categories: dict[str, int] = {}
     for s, terms, on_hand, out in _offered(site, booth_vendor_id):
@@ -180,7 +196,7 @@ def catalog_bytes(site, *, booth_vendor_id: int | None = None) -> bytes:
     head = _dumps(
         {
             "site": _site_ref(site),
-            "version": catalog_version(site, booth_vendor_id),
+            "version": version,
             "categories": _categories(categories),
         }
     )[:-1]
