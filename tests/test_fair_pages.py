@@ -105,7 +105,10 @@ def test_bad_input_changes_nothing(app):
     assert "확인란" in page_text(unticked)
     assert fair_state(app) == "planned"
 
-    assert "열었습니다" in page_text(form(org, f"/fairs/{FAIR}/open", {}))
+    # the demo fair's date is not today: 열기 asks for the tick first
+    assert "확인란" in page_text(form(org, f"/fairs/{FAIR}/open", {}))
+    assert fair_state(app) == "planned"
+    assert "열었습니다" in page_text(form(org, f"/fairs/{FAIR}/open", {"other_day": "yes"}))
     again = form(org, f"/fairs/{FAIR}/open", {})
     assert "이미 진행 중" in page_text(again)
     assert "마감했습니다" in page_text(form(org, f"/fairs/{FAIR}/close", {"confirm": "yes"}))
@@ -145,7 +148,8 @@ def test_bad_input_changes_nothing(app):
 
 def test_board_fragment_and_sold_out(app):
     org = organiser(app)
-    assert "장터를 열었습니다" in page_text(form(org, f"/fairs/{FAIR}/open", {}))
+    opened = form(org, f"/fairs/{FAIR}/open", {"other_day": "yes"})
+    assert "장터를 열었습니다" in page_text(opened)
     _brn, product_id = vendor_and_product(app, "밀양지역자활센터")
     live = org.get(f"/fairs/{FAIR}/board/live")
     assert 'hx-trigger="every 3s"' in page_text(live)

@@ -19,9 +19,10 @@ from pos.auth.service import roles_required
 from pos.db import db
 from pos.scope import SITE_ADMINS, require_site, working_site
 from pos.sites import Site
-from printers.layout import cp949_width, pad
+from printers.layout import cp949_width
 from printers.testpage import render_slip, slip_lines
 
+from .settings_preview import preview
 from .views import bp
 
 KST = ZoneInfo("Asia/Seoul")
@@ -110,17 +111,6 @@ def check_printer_url(text: str) -> tuple[str | None, str | None]:
     return url, None
 
 
-def _preview(header: list[str], footer: list[str]) -> str:
-    """The top and bottom of a receipt as the printer lays them out, for the page."""
-    columns = _columns()
-    rows = [pad(row, columns, "center").rstrip() for row in header]
-    rows = (rows + ["-" * columns]) if rows else []
-    rows += [pad("(상호, 사업자등록번호, 상품과 금액 …)", columns, "center").rstrip()]
-    rows += ["-" * columns]
-    rows += [pad(row, columns, "center").rstrip() for row in footer]
-    return "\n".join(rows)
-
-
 def _page(site: Site, form: dict, errors: dict, status: int = 200, result=None):
     header = clean_lines(form.get("receipt_header", ""))
     footer = clean_lines(form.get("receipt_footer", ""))
@@ -134,7 +124,7 @@ def _page(site: Site, form: dict, errors: dict, status: int = 200, result=None):
             columns=_columns(),
             max_lines=MAX_LINES,
             server_printer=bool(current_app.config.get("PRINTER_URL")),
-            preview=_preview(header[:MAX_LINES], footer[:MAX_LINES]),
+            preview=preview(site, header[:MAX_LINES], footer[:MAX_LINES], _columns()),
         ),
         status,
     )

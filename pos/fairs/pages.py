@@ -177,12 +177,21 @@ def index():
     return render_template("fairs/index.html", fairs=fairs, vendor_counts=counts)
 
 
+def not_today(fair: Fair) -> bool:
+    """Is today (Seoul) neither the fair's date nor its rain date? Opening then asks first:
+    a fair opened on the wrong day takes sales nobody meant (the API does not ask)."""
+    from inventory.site_terms import today
+
+    return today() not in (fair.date, fair.rain_date)
+
+
 @bp.get("/fairs/<code>")
 @roles_required(*FAIR_STAFF)
 def overview(code: str):
     fair = load_fair(code)
     return render_template(
         "fairs/overview.html",
+        other_day=not_today(fair),
         vendors=fair_vendors(fair),
         methods=accepted_methods(fair),
         all_methods=not fair.payment_methods,
@@ -227,6 +236,13 @@ def open_fair(code: str):
     from inventory.fairs import service
 
     fair = load_fair(code)
+    if (
+        fair.state == FairState.PLANNED
+        and not_today(fair)
+        and request.form.get("other_day") != "yes"
+    ):
+        flash("오늘은 행사 날짜가 아닙니다. 그래도 열려면 확인란에 표시하세요", "error")
+        return redirect(url_for(".overview", code=code))
     committed(
         lambda: service.open_fair(fair, current_user.id),
         "장터를 열었습니다. 이제 판매할 수 있습니다",

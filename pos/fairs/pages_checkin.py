@@ -4,6 +4,7 @@ check-in is listed per vendor with its sign-off state."""
 
 from __future__ import annotations
 
+import unicodedata
 import uuid
 
 from flask import flash, redirect, render_template, request, url_for
@@ -48,11 +49,16 @@ def consignments(fair, vendor_id: int | None = None) -> list[Consignment]:
 @roles_required(*FAIR_STAFF)
 def checkin(code: str):
     fair = load_fair(code)
-    vendors = fair_vendors(fair)
     brn = request.args.get("vendor", "")
     chosen = vendor_in_fair(fair, brn) if brn else None
     if brn and chosen is None:
         flash("이 장터에 참여하지 않는 공급자입니다", "error")
+    return _page(fair, chosen)
+
+
+def _page(fair, chosen, typed=None, errors=None, new_id: str | None = None):
+    """The check-in page; after a refused form, with what was typed and the bad boxes marked."""
+    vendors = fair_vendors(fair)
     products = vendor_products(chosen.vendor.id) if chosen else []
     names = {p.id: p.name for p in db.session.scalars(select(Product))}
     listed = consignments(fair, chosen.vendor.id if chosen else None)
@@ -70,28 +76,36 @@ def checkin(code: str):
         names=names,
         by_vendor=by_vendor,
         signed=signed,
-        new_id=str(uuid.uuid4()),
-        values=request.args,
+        new_id=new_id or str(uuid.uuid4()),
+        typed=typed or {},
+        errors=errors or {},
         **fair_context(fair),
     )
 
 
-def _lines(form, products) -> tuple[list[tuple[int, int]], str | None]:
-    """The typed quantities as lines; a Korean message for the first one that is not a count."""
-    lines = []
+def _lines(form, products) -> tuple[list[tuple[int, int]], dict[int, str], str | None]:
+    """The typed quantities as lines, a Korean message per box that is not a count (full-width
+    digits are read as digits), and the page's message when anything is wrong."""
+    lines, errors = [], {}
     for p in products:
-        raw = form.get(f"qty_{p.id}", "").strip().replace(",", "")
+        raw = unicodedata.normalize("NFKC", form.get(f"qty_{p.id}", "")).strip().replace(",", "")
         if not raw or raw == "0":
             continue
-        if not raw.isascii() or not raw.isdigit():
-            return [], f"{p.name}: 수량은 숫자로만 입력하세요"
-        qty = int(raw)
-        if qty > MAX_QTY:
-            return [], f"{p.name}: 수량이 너무 큽니다 ({MAX_QTY:,}개까지)"
-        lines.append((p.id, qty))
+        if raw.startswith("-") and raw[1:].isascii() and raw[1:].isdigit():
+            errors[p.id] = "수량은 1 이상이어야 합니다"
+        elif not raw.isascii() or not raw.isdigit():
+            errors[p.id] = "수량은 숫자로만 입력하세요"
+        elif int(raw) > MAX_QTY:
+            errors[p.id] = f"수량이 너무 큽니다 ({MAX_QTY:,}개까지)"
+        else:
+            lines.append((p.id, int(raw)))
+    if errors:
+        first = next(p for p in products if p.id in errors)
+        more = f" 외 {len(errors) - 1}칸" if len(errors) > 1 else ""
+        return [], errors, f"{first.name}{more}: {errors[first.id]}"
     if not lines:
-        return [], "받은 수량을 하나 이상 입력하세요"
-    return lines, None
+        return [], {}, "받은 수량을 하나 이상 입력하세요"
+    return lines, {}, None
 
 
 @bp.post("/fairs/<code>/checkin")
@@ -108,10 +122,10 @@ def checkin_save(code: str):
     if is_locked(fair):
         flash("마감한 장터에는 입고할 수 없습니다", "error")
         return redirect(url_for(".checkin", code=code, vendor=brn))
-    lines, problem = _lines(request.form, vendor_products(chosen.vendor.id))
+    lines, errors, problem = _lines(request.form, vendor_products(chosen.vendor.id))
     if problem:
         flash(problem, "error")
-        return redirect(url_for(".checkin", code=code, vendor=brn))
+        return _page(fair, chosen, request.form, errors, request.form.get("id", "").strip())
     cid = request.form.get("id", "").strip() or str(uuid.uuid4())
     signed_by = request.form.get("signed_by", "").strip()
     units = sum(qty for _pid, qty in lines)

@@ -158,6 +158,11 @@ def test_fair_day(fair_page, fair_server, shot):
 
     # --- open
     org.locator(".fair-tabs a", has_text="개요").click()
+    # the demo fair is dated 2024-05-03: opening on another day takes the tick first
+    expect(org.locator(".fair-other-day")).to_contain_text(
+        "행사 날짜(2024-05-03)는 오늘이 아닙니다"
+    )
+    org.locator(".fair-other-day input[name=other_day]").check()
     org.locator(".fair-next button", has_text="장터 열기").click()
     expect(ok_flash(org)).to_contain_text("열었습니다")
     expect(org.locator(".fair-tabs .fair-state")).to_have_text("진행 중")

@@ -43,7 +43,7 @@ export function boothPart() {
     /** Called from init(): the server's booth, the tablet's remembered choice, the vendors. */
     async initBooth() {
       if (!this.atFair) return;
-      this.refreshFair();
+      const fairRead = this.refreshFair();
       setInterval(() => this.refreshFair(), FAIR_POLL_MS);
       const saved = this.store.get("booth");
       if (saved && saved.chosen) {
@@ -64,7 +64,8 @@ export function boothPart() {
         const mine = this.booth ? this.booth.brn : null;
         if (mine !== serverBrn) await this.sendBooth(this.booth); // new session after 교대
       } else {
-        this.openBooth();
+        await fairRead; // a closed fair sells nothing: its banner says so, no picker on top
+        if (this.fairState !== "closed") this.openBooth();
       }
     },
 
@@ -85,6 +86,7 @@ export function boothPart() {
         } else if (!this.fairNotice || before !== this.fairState) {
           this.fairNotice = NOT_SELLING[this.fairState] || "";
         }
+        if (this.fairState === "closed") this.boothOpen = false;
       } catch {
         /* offline: the next sale's answer says it */
       }
