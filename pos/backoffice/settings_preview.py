@@ -70,7 +70,6 @@ def preview(site: Site, header: list[str], footer: list[str], columns: int) -> d
         "footer": centred(footer or list(DEFAULT_FOOTER), columns),
         "notes": centred(notes, columns),
         # what a sale puts between the two (not part of these settings)
-        "gap": centred(["… 일시 · 주문번호 · 상품과 금액 · 결제 …"], columns)
-        + [Row("-" * columns)],
+        "gap": centred(["… 일시 · 주문번호 · 상품 · 결제 …"], columns) + [Row("-" * columns)],
         "default_footer": list(DEFAULT_FOOTER),
     }
