@@ -6,6 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from pos.auth.service import roles_required
+from pos.context import safe_path
 from pos.db import db
 from pos.scope import require_site
 
@@ -88,7 +89,7 @@ def threshold(product_id: int):
         abort(404)
     raw = request.form.get("threshold", "").strip()
     back = request.form.get("back", "")
-    back = back if back.startswith("/") and not back.startswith("//") else url_for(".index")
+    back = safe_path(back) or url_for(".index")
     try:
         value = None if raw == "" else parse_qty(raw, allow_zero=True)
     except StockInputError as exc:

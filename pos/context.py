@@ -38,6 +38,25 @@ def current_site() -> SiteInfo:
     return site
 
 
+def safe_path(target: str | None) -> str | None:
+    """``target`` if it is a plain path on this server, else None: never a redirect off the
+    server. Browsers drop tabs and newlines and read a backslash as a slash, so a slash, a tab
+    and "/evil.example" mean "//evil.example": refuse them."""
+    from urllib.parse import urlsplit
+
+    if (
+        target
+        and target.startswith("/")
+        and target.isprintable()
+        and not any(c in target for c in " \\")
+        and not target.startswith("//")
+    ):
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc:
+            return target
+    return None
+
+
 def receipt_base_url() -> str:
     """Where receipt QR codes point. ``RECEIPT_BASE_URL`` when configured; else the address
     the tablet used, but only when it names this machine (any client can send any ``Host``);

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import or_, select
 
 from pos.api import ApiError, endpoint
-from pos.context import server_site
+from pos.context import safe_path, server_site
 from pos.db import db
 from pos.limits import limiter, login_limit, login_name_key, login_name_limit
 from pos.sites import Site
@@ -35,18 +33,9 @@ def _user_json(user: User) -> dict:
 
 
 def _safe_next(target: str | None) -> str:
-    """Only a plain path on this server. Browsers drop tabs and newlines and read a backslash
-    as a slash, so a slash, a tab and "/evil.example" mean "//evil.example": refuse them."""
-    if (
-        target
-        and target.startswith("/")
-        and target.isprintable()
-        and not any(c in target for c in " \\")
-        and not target.startswith("//")
-    ):
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc:
-            return target
+    """Only a plain path on this server (pos.context.safe_path), else the user's start page."""
+    if safe := safe_path(target):
+        return safe
     # cashiers start at the till, everyone else at the back office
     if current_user.is_authenticated and current_user.role != "cashier":
         return url_for("backoffice.home")

@@ -15,6 +15,7 @@ from inventory import catalog_service as svc
 from inventory.models import Category, Product, Vendor
 from inventory.vendors import TAX_TYPES, format_brn
 from pos.auth.service import roles_required
+from pos.context import safe_path
 from pos.db import db
 from pos.korean import particle
 from pos.scope import CATALOG_EDITORS
@@ -57,7 +58,9 @@ def set_active_from_form(record, what: str, endpoint: str, **kwargs):
     db.session.commit()
     flash(f"{what}: {'다시 사용합니다' if active else '사용을 멈췄습니다'}", "ok")
     back = request.form.get("back") or request.referrer or ""
-    if back.startswith(request.host_url) or (back.startswith("/") and not back.startswith("//")):
+    if back.startswith(request.host_url):
+        back = "/" + back[len(request.host_url) :]
+    if back := safe_path(back):
         return redirect(back)
     return redirect(url_for(endpoint, **kwargs))
 

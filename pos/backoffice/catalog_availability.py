@@ -10,6 +10,7 @@ from inventory import availability as terms
 from inventory import catalog_service as svc
 from inventory.models import Product
 from pos import money
+from pos.context import safe_path
 from pos.db import db
 from pos.scope import working_site
 
@@ -91,7 +92,6 @@ def availability_set(product_id: int):
         flash(f"{product.name}: {next(iter(errors.values()))}", "error")
     else:
         flash(f"{product.name}: 저장했습니다", "ok")
-    back = request.form.get("back", "")
-    if back.startswith("/") and not back.startswith("//"):
+    if back := safe_path(request.form.get("back")):
         return redirect(back)
     return redirect(url_for(".availability"))

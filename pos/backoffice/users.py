@@ -19,6 +19,7 @@ from sqlalchemy import func, or_, select
 from pos.auth import SESSION_VERSION_KEY
 from pos.auth import service as auth
 from pos.auth.models import ROLE_LABELS, Role, User
+from pos.context import safe_path
 from pos.db import db
 from pos.scope import SITE_ADMINS, working_site
 from pos.sites import site_directory
@@ -289,8 +290,8 @@ def user_unlock(user_id: int):
     auth.unlock(user.username)
     db.session.commit()
     flash(f"{user.display_name} 님의 잠금을 풀었습니다. 이제 로그인할 수 있습니다.", "ok")
-    back = request.form.get("back", "")
-    if not (back.startswith("/admin/") and back.isprintable() and "\\" not in back):
+    back = safe_path(request.form.get("back"))
+    if not (back and back.startswith("/admin/")):
         back = url_for(".user_edit", user_id=user.id)
     return redirect(back)
 

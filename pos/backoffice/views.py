@@ -6,6 +6,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user
 
 from pos.auth.service import roles_required
+from pos.context import safe_path
 from pos.scope import BACK_OFFICE, SITE_ADMINS, allowed_sites, pick_working_site, working_site
 
 bp = Blueprint("backoffice", __name__)
@@ -93,7 +94,4 @@ def short_paths():
 def pick_site():
     site = pick_working_site(request.form.get("site", ""))
     flash(f"{site.name}의 화면으로 바꿨습니다", "ok")
-    back = request.form.get("back", "")
-    return redirect(
-        back if back.startswith("/") and not back.startswith("//") else url_for(".home")
-    )
+    return redirect(safe_path(request.form.get("back")) or url_for(".home"))
