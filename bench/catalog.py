@@ -33,7 +33,7 @@ import time
 import tracemalloc
 
 import requests
-from common import fmt_table, summarise
+from common import print_against_bare, summarise
 from server import ROOT, Server
 
 N_PRODUCTS = 5_000
@@ -222,16 +222,7 @@ def bench_catalog(server: Server, n: int, warmup: int) -> None:
                 lat[name].append(time.perf_counter() - t0)
                 errors[name] += not rr.ok
             took[name] += time.perf_counter() - t_block
-    results = [summarise(name, 1, lat[name], took[name], errors[name]) for name in names]
-    print()
-    print(fmt_table(results))
-    bare = results[0]
-    print()
-    for res in results[1:]:
-        print(
-            f"{res.name:<30} p50 {res.p50_ms / bare.p50_ms:6.1f}x bare, "
-            f"p99 {res.p99_ms / bare.p99_ms:6.1f}x bare"
-        )
+    print_against_bare([summarise(n, 1, lat[n], took[n], errors[n]) for n in names])
 
 
 def main() -> None:

@@ -73,6 +73,19 @@ def fmt_table(results: list[Result]) -> str:
     return "\n".join(rows)
 
 
+def print_against_bare(results: list[Result]) -> None:
+    """The table, then each measurement's p50 and p99 as a ratio to the first (the bare one)."""
+    print()
+    print(fmt_table(results))
+    bare = results[0]
+    print()
+    for r in results[1:]:
+        print(
+            f"{r.name:<30} p50 {r.p50_ms / bare.p50_ms:5.2f}x bare, "
+            f"p99 {r.p99_ms / bare.p99_ms:5.2f}x bare"
+        )
+
+
 def login(base: str) -> requests.Session:
     s = requests.Session()
     r = s.post(base + "/api/login", json={"username": USERNAME, "pin": PIN}, timeout=10)

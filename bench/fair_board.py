@@ -30,7 +30,7 @@ import uuid
 from pathlib import Path
 
 import requests
-from common import fmt_table, summarise
+from common import print_against_bare, summarise
 from fair_board_setup import CODE
 from server import ROOT, Server
 
@@ -114,16 +114,7 @@ def measure(args) -> None:
                     lat[name].append(dt)
                     errors[name] += not ok
                 took[name] += time.perf_counter() - t_block
-        results = [summarise(name, 1, lat[name], took[name], errors[name]) for name in lat]
-        print()
-        print(fmt_table(results))
-        bare = results[0]
-        print()
-        for r in results[1:]:
-            print(
-                f"{r.name:<26} p50 {r.p50_ms / bare.p50_ms:5.2f}x bare, "
-                f"p99 {r.p99_ms / bare.p99_ms:5.2f}x bare"
-            )
+        print_against_bare([summarise(n, 1, lat[n], took[n], errors[n]) for n in lat])
         print("goal (issue 6): board p50 <= 3x the bare endpoint")
     finally:
         server.stop()

@@ -145,16 +145,6 @@ def _site_ref(site) -> dict:
     return {"code": site.code, "name": site.name, "kind": site.kind}
 
 
-def catalog_json(site, *, booth_vendor_id: int | None = None) -> dict:
-    """The site's catalog as a dict (tests and other callers)."""
-    items = []
-    categories: dict[str, int] = {}
-    for s, terms, on_hand, out in _offered(site, booth_vendor_id):
-        categories.setdefault(s.category, s.category_sort)
-        items.append({**s.body, **_site_fields(terms, on_hand, out)})
-    return {"site": _site_ref(site), "categories": _categories(categories), "products": items}
-
-
 def catalog_version(site, booth_vendor_id: int | None = None) -> str:
     """Changes whenever this site's catalog answer may change: either token, the site's stock
     levels, the day (a 품절 mark ends at midnight) or the booth. One cheap statement, so
