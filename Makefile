@@ -26,9 +26,13 @@ run: venv
 	@echo ""
 	@echo "  꿈이든 POS  ->  http://localhost:$(PORT)/  (태블릿에서는 http://<이 컴퓨터의 IP>:$(PORT)/)"
 	@echo "  매장: $(POS_SITE)   데모 로그인 (예시 계정):"
-	@echo "    김하늘 (cashier3)  PIN 1234      이바다 (cashier3b)  PIN 5678"
+	@if [ "$(POS_SITE)" = "GN-FAIR" ]; then \
+	  echo "    경남 행사담당 (organiser)  PIN 1357, 또는 organiser / organiser1234"; \
+	else \
+	  echo "    김하늘 (cashier3)  PIN 1234      이바다 (cashier3b)  PIN 5678"; \
+	  echo "    하루장터 데모: POS_SITE=GN-FAIR make run"; \
+	fi
 	@echo "    manager / manager1234            admin / admin1234"
-	@echo "    organiser / organiser1234 (행사 담당; 하루장터 데모: POS_SITE=GN-FAIR make run)"
 	@echo ""
 	$(BIN)/pos serve --host 0.0.0.0 --port $(PORT)
 
