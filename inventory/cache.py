@@ -60,6 +60,10 @@ class ProductInfo:
     groups: tuple[GroupInfo, ...]
     #: warn at or below this on-hand unless a site has its own threshold
     low_stock: int | None = None
+    #: made to order: a bar ticket prints (café operations)
+    made_to_order: bool = False
+    #: 만원의 행복 campaign each unit sold owes a donation to
+    campaign_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -133,6 +137,8 @@ def _build(token: str | None) -> PricingCatalog:
             p.active,
             groups,
             p.low_stock,
+            p.made_to_order,
+            p.campaign_id,
         )
     members: dict[int, set[int]] = {}
     for site_id, vendor_id in db.session.execute(select(FairVendor.site_id, FairVendor.vendor_id)):

@@ -43,6 +43,7 @@ class MoveReason(StrEnum):
     WASTE = "waste"
     CONSIGN_IN = "consign_in"
     CONSIGN_RETURN = "consign_return"
+    DONATION = "donation"  #: 만원의 행복: units handed over to the campaign's recipient
 
 
 PRODUCT_TAX = values(ProductTax)
@@ -150,6 +151,10 @@ class Product(db.Model):
     description: Mapped[str] = mapped_column(Text, default="")
     #: warn when on-hand falls to this or below (a site's own threshold wins); None = never
     low_stock: Mapped[int | None] = mapped_column(Integer)
+    #: made to order (drinks): a bar ticket prints and the order board shows it
+    made_to_order: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    #: 만원의 행복: each unit sold owes one to this campaign's donation
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id"))
 
     category: Mapped[Category | None] = relationship()
     vendor: Mapped[Vendor] = relationship()
@@ -213,3 +218,7 @@ class StockMove(db.Model):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     note: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+
+
+# the campaigns table is a foreign key target of products: make sure it is always declared
+from .campaigns import models as _campaign_models  # noqa: E402,F401

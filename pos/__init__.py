@@ -58,6 +58,11 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     staff.init_app(app)
     backoffice.init_app(app)
+    from . import orders, refunds, shifts
+
+    shifts.init_app(app)
+    refunds.init_app(app)
+    orders.init_app(app)
 
     from . import cli
 

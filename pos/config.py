@@ -30,6 +30,14 @@ ENV_KEYS = (
 )
 INT_KEYS = {"PRINTER_COLUMNS", "SERVER_PORT"}
 FLOAT_KEYS = {"PRINTER_TIMEOUT", "PRINTER_STATUS_TIMEOUT"}
+#: switches: "1", "true", "yes", "on" (any case) turn them on; anything else off
+BOOL_KEYS = {"REQUIRE_SHIFT"}
+
+
+def as_bool(value) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() in ("1", "true", "yes", "on")
+    return bool(value)
 
 
 def defaults(instance_path: str) -> dict:
@@ -46,6 +54,10 @@ def defaults(instance_path: str) -> dict:
         "RECEIPT_BASE_URL": None,
         "CENTRAL_URL": None,
         "SYNC_TOKEN": None,
+        #: refuse sales (409 no_shift) while the cashier has no open shift
+        "REQUIRE_SHIFT": False,
+        #: the bar's ticket printer; unset: tickets print on the receipt printer
+        "KITCHEN_PRINTER_URL": None,
         "LOGIN_MAX_ATTEMPTS": 5,
         "LOGIN_LOCK_MINUTES": 5,
         #: FULL: an acknowledged sale survives a power cut, not only a crash (cost: bench/)
@@ -97,6 +109,8 @@ def load(app, test_config: dict | None) -> None:
         app.config[key] = int(app.config[key])
     for key in FLOAT_KEYS:
         app.config[key] = float(app.config[key])
+    for key in BOOL_KEYS:
+        app.config[key] = as_bool(app.config.get(key))
     if app.config["POS_ROLE"] not in ("branch", "central"):
         raise RuntimeError("POS_ROLE must be 'branch' or 'central'")
     if not 32 <= app.config["PRINTER_COLUMNS"] <= 64:

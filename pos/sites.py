@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Boolean, ForeignKey, String, Text, select
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pos.db import db
@@ -53,6 +53,10 @@ class Site(db.Model):
     receipt_footer: Mapped[str] = mapped_column(Text, default="", server_default="")
     #: this site's receipt printer; overrides ``PRINTER_URL`` when set
     printer_url: Mapped[str | None] = mapped_column(String(300))
+    #: a discount over this percent of the amount needs a manager's PIN (None: never)
+    discount_approval_pct: Mapped[int | None] = mapped_column(
+        Integer, default=10, server_default="10"
+    )
 
     vendor: Mapped[Vendor] = relationship("Vendor")
 
@@ -74,6 +78,7 @@ class SiteInfo:
     receipt_header: str = ""
     receipt_footer: str = ""
     printer_url: str | None = None
+    discount_approval_pct: int | None = 10
 
 
 @dataclass
@@ -105,6 +110,7 @@ def _build(token: str | None) -> SiteDirectory:
             s.receipt_header or "",
             s.receipt_footer or "",
             s.printer_url or None,
+            s.discount_approval_pct,
         )
     return directory
 

@@ -254,6 +254,9 @@ def test_split_tender_discount_and_cash_receipt(app, cashier):
         "label": "소득공제",
         "identifier": "010-****-5678",
         "amount": 8000,
+        # not issued yet: the cashier records the 승인번호 once the terminal gives it
+        "approval_no": None,
+        "issued": False,
     }
     # DESIGN §4: the VAT split allocated to each tender, rounded down, remainder on the last
     card, cash = sale["payments"]

@@ -121,7 +121,9 @@ def _rows(found: list[Sale]) -> list[dict]:
             if label not in methods[sale_id]:
                 methods[sale_id].append(label)
         for job in db.session.scalars(
-            select(PrintJob).where(PrintJob.sale_id.in_(ids)).order_by(PrintJob.id)
+            select(PrintJob)
+            .where(PrintJob.sale_id.in_(ids), PrintJob.kind == "receipt")
+            .order_by(PrintJob.id)
         ):
             jobs[job.sale_id] = job  # the last one wins
         user_ids = {s.user_id for s in found if s.user_id}
@@ -152,7 +154,9 @@ def _sale_or_404(sale_id: str) -> str:
 
 def _jobs(sale_id: str) -> list[PrintJob]:
     return db.session.scalars(
-        select(PrintJob).where(PrintJob.sale_id == sale_id).order_by(PrintJob.id.desc())
+        select(PrintJob)
+        .where(PrintJob.sale_id == sale_id, PrintJob.kind == "receipt")
+        .order_by(PrintJob.id.desc())
     ).all()
 
 

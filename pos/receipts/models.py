@@ -43,16 +43,40 @@ JOB_STATUS: dict[str, str] = {
     JobStatus.FAILED: "출력 실패",
 }
 
+
+class JobKind(StrEnum):
+    RECEIPT = "receipt"  #: the sale's receipts (one per vendor)
+    REFUND = "refund"  #: 반품 영수증 of a refund (ref = refund id)
+    KITCHEN = "kitchen"  #: the bar's ticket of a sale's made-to-order lines
+    SHIFT = "shift"  #: a shift's closing slip (ref = shift id)
+    ZREPORT = "zreport"  #: 일일 마감 of a site's day (ref = "YYYY-MM-DD")
+    DRAWER = "drawer"  #: open the cash drawer only (a no-sale)
+
+
 #: statuses the worker still has to try
 OPEN_STATUSES = (JobStatus.PENDING, JobStatus.RETRYING)
 
 
 class PrintJob(db.Model):
     __tablename__ = "print_jobs"
-    __table_args__ = (check_in("status", JobStatus, "status"),)
+    __table_args__ = (
+        check_in("status", JobStatus, "status"),
+        check_in("kind", JobKind, "kind"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    sale_id: Mapped[str] = mapped_column(ForeignKey("sales.id", ondelete="CASCADE"), index=True)
+    #: the sale printed (receipt, kitchen ticket, a drawer kick after a cash sale)
+    sale_id: Mapped[str | None] = mapped_column(
+        ForeignKey("sales.id", ondelete="CASCADE"), index=True
+    )
+    #: what is printed: a `JobKind` value
+    kind: Mapped[str] = mapped_column(String(12), default="receipt", server_default="receipt")
+    #: what a non-sale job prints: a refund id, a shift id, "CODE:YYYY-MM-DD" for a Z report
+    ref: Mapped[str | None] = mapped_column(String(64))
+    #: the site whose printer takes a job without a sale
+    site_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id"))
+    #: "receipt" or "kitchen" (KITCHEN_PRINTER_URL, else the receipt printer)
+    target: Mapped[str] = mapped_column(String(10), default="receipt", server_default="receipt")
     #: a reprint carries the 재출력 mark
     reprint: Mapped[bool] = mapped_column(Boolean, default=False)
     #: a `JobStatus` value

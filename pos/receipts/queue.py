@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+from collections.abc import Callable
 from datetime import timedelta
 
 from flask import current_app
@@ -24,7 +25,7 @@ from pos.sales.models import Sale
 from pos.sites import site_directory
 
 from .documents import receipt_documents
-from .models import JOB_STATUS, OPEN_STATUSES, JobStatus, PrintJob
+from .models import JOB_STATUS, OPEN_STATUSES, JobKind, JobStatus, PrintJob
 
 log = logging.getLogger(__name__)
 
@@ -51,29 +52,59 @@ def print_info(job: PrintJob | None) -> dict:
     return {"status": job.status, "label": status_label(job.status), "error": job.last_error}
 
 
-def printer_url_for(site_id: int | None) -> str | None:
-    """Where a site's receipts print: its own printer (매장 설정), else ``PRINTER_URL``."""
+def printer_url_for(site_id: int | None, target: str = "receipt") -> str | None:
+    """Where a site's jobs print: its own printer (매장 설정), else ``PRINTER_URL``; the bar's
+    tickets (``target="kitchen"``) on ``KITCHEN_PRINTER_URL`` when set, else there too."""
+    if target == "kitchen" and (kitchen := current_app.config.get("KITCHEN_PRINTER_URL")):
+        return kitchen
     site = site_directory().get(site_id)
     return (site.printer_url if site else None) or current_app.config.get("PRINTER_URL") or None
 
 
-def printer_configured(site_id: int | None = None) -> bool:
-    return printer_url_for(site_id) is not None
+def printer_configured(site_id: int | None = None, target: str = "receipt") -> bool:
+    return printer_url_for(site_id, target) is not None
 
 
-def enqueue(sale_id: str, *, reprint: bool = False) -> str | None:
-    """Queue the sale's receipts in the caller's transaction; returns the job's status, or None
-    when neither the sale's site nor the server has a printer."""
-    if not current_app.config.get("PRINTER_URL"):
+#: kind -> function(job) -> ESC/POS bytes; each kind's module registers its own
+RENDERERS: dict[str, Callable[[PrintJob], bytes]] = {}
+
+
+def renderer(kind: str):
+    """Register how a kind of job is printed (``@renderer("refund")``)."""
+
+    def register(fn: Callable[[PrintJob], bytes]) -> Callable[[PrintJob], bytes]:
+        RENDERERS[kind] = fn
+        return fn
+
+    return register
+
+
+def enqueue(
+    sale_id: str | None,
+    *,
+    reprint: bool = False,
+    kind: str = JobKind.RECEIPT,
+    ref: str | None = None,
+    site_id: int | None = None,
+    target: str = "receipt",
+) -> str | None:
+    """Queue a print job in the caller's transaction; returns the job's status, or None when
+    neither the site nor the server has a printer for it. A sale's job needs only the sale's
+    id; any other names its ``site_id`` and ``ref`` (a refund id, a shift id, a day)."""
+    if site_id is None and sale_id is not None:
         site_id = db.session.execute(select(Sale.site_id).where(Sale.id == sale_id)).scalar()
-        if not printer_configured(site_id):
-            return None
+    if not printer_configured(site_id, target):
+        return None
     now = utcnow()
     db.session.execute(
         insert(PrintJob.__table__),
         [
             {
                 "sale_id": sale_id,
+                "kind": str(kind),
+                "ref": ref,
+                "site_id": site_id,
+                "target": target,
                 "reprint": reprint,
                 "status": JobStatus.PENDING,
                 "attempts": 0,
@@ -85,17 +116,41 @@ def enqueue(sale_id: str, *, reprint: bool = False) -> str | None:
     return JobStatus.PENDING
 
 
-def render_sale(sale: Sale, *, reprint: bool = False) -> bytes:
+def printer_settings() -> tuple[int, str]:
+    """(columns, hangul mode) of the printers, from the config."""
     cfg = current_app.config
+    return cfg["PRINTER_COLUMNS"], cfg["PRINTER_HANGUL"]
+
+
+def render_sale(sale: Sale, *, reprint: bool = False) -> bytes:
+    columns, hangul = printer_settings()
     return b"".join(
-        printers.render(doc, columns=cfg["PRINTER_COLUMNS"], hangul=cfg["PRINTER_HANGUL"])
+        printers.render(doc, columns=columns, hangul=hangul)
         for doc in receipt_documents(sale, reprint=reprint)
     )
 
 
+@renderer(JobKind.RECEIPT)
+def _render_receipt(job: PrintJob) -> bytes:
+    return render_sale(job.sale, reprint=job.reprint)
+
+
+def render_job(job: PrintJob) -> bytes:
+    """The job's bytes, by its kind."""
+    return RENDERERS[job.kind](job)
+
+
+def job_site_id(job: PrintJob) -> int | None:
+    return job.site_id if job.site_id is not None else (job.sale.site_id if job.sale else None)
+
+
 def latest_job(sale_id: str) -> PrintJob | None:
+    """The sale's latest receipt job (its bar ticket and drawer kicks are not its receipt)."""
     return db.session.scalars(
-        select(PrintJob).where(PrintJob.sale_id == sale_id).order_by(PrintJob.id.desc()).limit(1)
+        select(PrintJob)
+        .where(PrintJob.sale_id == sale_id, PrintJob.kind == JobKind.RECEIPT)
+        .order_by(PrintJob.id.desc())
+        .limit(1)
     ).first()
 
 
@@ -144,13 +199,13 @@ def process_due_jobs(limit: int = 20) -> int:
             continue
         job = db.session.get(PrintJob, job_id)
         sale_id = job.sale_id
-        # the sale's own site decides the printer, as set when the job is tried
-        url = printer_url_for(job.sale.site_id)
+        # the job's own site decides the printer, as set when the job is tried
+        url = printer_url_for(job_site_id(job), job.target)
         if url is None:  # the printer was taken out of the settings meanwhile
             _not_printed(job_id, NO_PRINTER_MESSAGE, "no_printer", permanent=True)
             continue
         try:
-            data = render_sale(job.sale, reprint=job.reprint)
+            data = render_job(job)
             db.session.commit()  # release the read transaction before slow I/O
             delivery = printers.send(url, data, timeout=timeout, status_timeout=status_timeout)
         except printers.PrinterError as exc:

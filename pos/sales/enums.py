@@ -43,9 +43,12 @@ class CashReceiptPurpose(_Labelled):
 
 
 class SaleStatus(_Labelled):
-    """Only completed sales exist today; refunds and voids (café operations) add their states."""
+    """A sale is completed when placed; refunds move it on (its lines never change)."""
 
     COMPLETED = "completed", "완료"
+    PARTLY_REFUNDED = "partly_refunded", "부분 환불"
+    REFUNDED = "refunded", "환불됨"
+    VOIDED = "voided", "결제 취소"
 
 
 #: value -> label; kept as plain dicts because templates and the cashier page iterate them

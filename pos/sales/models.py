@@ -62,6 +62,14 @@ class Sale(db.Model):
     receipt_token: Mapped[str] = mapped_column(String(64))
     receipt_url: Mapped[str] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    #: the cashier's open shift when the sale was made (None: no shift was open)
+    shift_id: Mapped[str | None] = mapped_column(ForeignKey("shifts.id"), index=True)
+    #: 매장 (here) or 포장 (togo); printed on the bar's ticket
+    order_type: Mapped[str | None] = mapped_column(String(8))
+    #: why the order discount was given (from the manager's list)
+    discount_reason: Mapped[str | None] = mapped_column(String(60))
+    #: the manager whose PIN approved a discount over the site's limit
+    discount_approver_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     lines: Mapped[list[SaleLine]] = relationship(
         back_populates="sale", order_by="SaleLine.position", cascade="all, delete-orphan"
@@ -76,7 +84,7 @@ class Sale(db.Model):
         back_populates="sale", cascade="all, delete-orphan"
     )
     site = relationship("Site")
-    user = relationship("User")
+    user = relationship("User", foreign_keys=[user_id])
 
 
 class SaleReceipt(db.Model):
@@ -123,8 +131,15 @@ class SaleLine(db.Model):
     qty: Mapped[int] = mapped_column(Integer)
     #: unit_price * qty, before the sale discount
     amount: Mapped[int] = mapped_column(BigInteger)
-    #: this line's share of the sale discount
+    #: this line's share of the discounts (its own line discount included)
     discount_share: Mapped[int] = mapped_column(BigInteger, default=0)
+    #: won taken off this line by a per-line discount (part of ``discount_share``)
+    line_discount: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    line_discount_reason: Mapped[str | None] = mapped_column(String(60))
+    #: made to order: printed on the bar's ticket and shown on the order board
+    made_to_order: Mapped[bool] = mapped_column(default=False, server_default="0")
+    #: 만원의 행복: each unit sold owes one unit to the campaign's donation
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id"))
     tax: Mapped[str] = mapped_column(String(10))
     vendor_id: Mapped[int] = mapped_column(ForeignKey("vendors.id"))
     track_stock: Mapped[bool] = mapped_column(default=False)
@@ -170,6 +185,10 @@ class CashReceipt(db.Model):
     #: phone, brn or card
     id_type: Mapped[str] = mapped_column(String(10))
     masked_id: Mapped[str] = mapped_column(String(30))
+    #: 현금영수증 승인번호 from the card terminal or 홈택스, once the cashier has it
+    approval_no: Mapped[str | None] = mapped_column(String(30))
+    issued_at: Mapped[datetime | None] = mapped_column(DateTime)
+    issued_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     sale: Mapped[Sale] = relationship(back_populates="cash_receipt")
 
@@ -182,3 +201,19 @@ class OrderCounter(db.Model):
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), primary_key=True)
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     last_number: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class DiscountReason(db.Model):
+    """The reasons a cashier may pick for a discount, kept by the manager (직원 할인, 쿠폰 …)."""
+
+    __tablename__ = "discount_reasons"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(60), unique=True)
+    active: Mapped[bool] = mapped_column(default=True)
+    sort: Mapped[int] = mapped_column(Integer, default=0)
+
+
+# shifts and campaigns are foreign key targets of sales and their lines
+from inventory.campaigns import models as _campaign_models  # noqa: E402,F401
+from pos.shifts import models as _shift_models  # noqa: E402,F401

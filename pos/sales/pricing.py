@@ -30,7 +30,11 @@ class PricedLine:
     unit_price: int
     amount: int
     seller: VendorInfo
+    #: all won taken off this line: its own discount plus its share of the order discount
     discount_share: int = 0
+    #: won taken off by a discount on this line alone (part of ``discount_share``)
+    line_discount: int = 0
+    line_discount_reason: str | None = None
 
     @property
     def net(self) -> int:
@@ -95,16 +99,75 @@ def price_lines(payload: SaleIn, site, catalog: PricingCatalog) -> list[PricedLi
         options, unit_price = _price_line(i, product, terms.price, line.options)
         # At a café the centre running it sells everything; at a fair, whoever brought it.
         seller = catalog.vendors[product.vendor_id if site.kind == "fair" else site.vendor_id]
-        priced.append(
-            PricedLine(product, line.qty, options, unit_price, unit_price * line.qty, seller)
+        amount = unit_price * line.qty
+        line_discount = discount_won(
+            line.discount, line.discount_pct, amount, f"lines.{i}", product.name
         )
-    subtotal = sum(p.amount for p in priced)
-    if payload.discount > subtotal:
-        raise ApiError(422, "invalid_discount", "할인 금액이 판매 금액보다 큽니다", "discount")
-    shares = money.apportion(payload.discount, [p.amount for p in priced])
+        priced.append(
+            PricedLine(
+                product,
+                line.qty,
+                options,
+                unit_price,
+                amount,
+                seller,
+                line_discount=line_discount,
+                line_discount_reason=line.discount_reason if line_discount else None,
+            )
+        )
+    rest = [p.amount - p.line_discount for p in priced]
+    order_discount = order_discount_won(payload, sum(rest))
+    shares = money.apportion(order_discount, rest)
     for p, share in zip(priced, shares, strict=True):
-        p.discount_share = share
+        p.discount_share = p.line_discount + share
     return priced
+
+
+def discount_won(won: int, pct: int | None, amount: int, where: str, name: str = "") -> int:
+    """A discount in won, from won or from a percent of ``amount`` (rounded half up); never
+    more than ``amount``."""
+    if won and pct is not None:
+        raise ApiError(
+            422,
+            "invalid_discount",
+            "할인은 금액이나 비율 중 하나만 입력하세요",
+            f"{where}.discount",
+        )
+    off = money.div_round_half_up(amount * pct, 100) if pct is not None else won
+    if off > amount:
+        what = f"{name} 금액" if name else "판매 금액"
+        raise ApiError(
+            422,
+            "invalid_discount",
+            f"할인 금액 {josa(money.won(off), '이/가')} {what}보다 큽니다",
+            f"{where}.discount",
+        )
+    return off
+
+
+def order_discount_won(payload: SaleIn, rest: int) -> int:
+    """The order discount in won over what is left after line discounts."""
+    if payload.discount and payload.discount_pct is not None:
+        raise ApiError(
+            422, "invalid_discount", "할인은 금액이나 비율 중 하나만 입력하세요", "discount"
+        )
+    if payload.discount_pct is not None:
+        return money.div_round_half_up(rest * payload.discount_pct, 100)
+    if payload.discount > rest:
+        raise ApiError(422, "invalid_discount", "할인 금액이 판매 금액보다 큽니다", "discount")
+    return payload.discount
+
+
+def over_limit(priced: list[PricedLine], limit_pct: int | None) -> bool:
+    """Some discount is over the site's limit (percent of what it is taken off)."""
+    if limit_pct is None:
+        return False
+    for p in priced:
+        if p.line_discount * 100 > limit_pct * p.amount:
+            return True
+    order = sum(p.discount_share - p.line_discount for p in priced)
+    rest = sum(p.amount - p.line_discount for p in priced)
+    return order * 100 > limit_pct * rest
 
 
 def check_payments(payload: SaleIn, total: int) -> tuple[tuple[PaymentRecord, ...], int]:

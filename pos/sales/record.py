@@ -57,6 +57,16 @@ class SaleLineRecord:
     tax: str
     vendor_id: int
     track_stock: bool
+    #: won off this line by its own discount (part of ``discount_share``)
+    line_discount: int = 0
+    line_discount_reason: str | None = None
+    made_to_order: bool = False
+    campaign_id: int | None = None
+
+    @property
+    def net(self) -> int:
+        """What the line cost after every discount."""
+        return self.amount - self.discount_share
 
     def view(self) -> dict:
         """The line as the API and the outbox event both show it."""
@@ -68,6 +78,8 @@ class SaleLineRecord:
             "qty": self.qty,
             "amount": self.amount,
             "discount": self.discount_share,
+            "line_discount": self.line_discount,
+            "discount_reason": self.line_discount_reason,
             "tax": self.tax,
         }
 
@@ -112,6 +124,9 @@ class CashReceiptRecord:
     #: phone, brn or card
     id_type: str
     masked_id: str
+    #: 현금영수증 승인번호 once issued on the terminal or 홈택스
+    approval_no: str | None = None
+    issued_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -151,6 +166,19 @@ class SaleRecord:
     lines: tuple[SaleLineRecord, ...]
     payments: tuple[PaymentRecord, ...]
     cash_receipt: CashReceiptRecord | None = None
+    #: the cashier's open shift, if any
+    shift_id: str | None = None
+    #: "here" (매장) or "togo" (포장)
+    order_type: str | None = None
+    #: why the order discount was given
+    discount_reason: str | None = None
+    #: the manager who approved a discount over the limit
+    discount_approver_id: int | None = None
+
+    @property
+    def order_discount(self) -> int:
+        """Won off the whole sale (the discounts less the lines' own)."""
+        return self.discount - sum(ln.line_discount for ln in self.lines)
 
     @property
     def vat_split(self) -> money.VatSplit:
@@ -236,7 +264,11 @@ def load_sale_record(sale_id: str) -> SaleRecord | None:
         ),
         cash_receipt=(
             CashReceiptRecord(
-                CashReceiptPurpose(cash[0]["purpose"]), cash[0]["id_type"], cash[0]["masked_id"]
+                CashReceiptPurpose(cash[0]["purpose"]),
+                cash[0]["id_type"],
+                cash[0]["masked_id"],
+                cash[0]["approval_no"],
+                cash[0]["issued_at"],
             )
             if cash
             else None
@@ -263,6 +295,9 @@ def sale_view(rec: SaleRecord) -> dict:
         "created_at": local_time(rec.created_at).isoformat(),
         "subtotal": rec.subtotal,
         "discount": rec.discount,
+        "order_discount": rec.order_discount,
+        "discount_reason": rec.discount_reason,
+        "order_type": rec.order_type,
         "total": rec.total,
         "taxable_total": rec.taxable_total,
         "taxable": rec.taxable_supply,
@@ -297,6 +332,8 @@ def sale_view(rec: SaleRecord) -> dict:
                 "label": cash.purpose.label,
                 "identifier": cash.masked_id,
                 "amount": cash_like_amount(rec.payments),
+                "approval_no": cash.approval_no,
+                "issued": cash.issued_at is not None,
             }
             if cash
             else None

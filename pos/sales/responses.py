@@ -84,7 +84,11 @@ class SaleLineOut(BaseModel):
     unit_price: int
     qty: int
     amount: int
+    #: every won taken off this line (its own discount and its share of the order's)
     discount: int
+    #: won off by this line's own discount
+    line_discount: int = 0
+    discount_reason: str | None = None
     tax: str
     #: index into ``receipts``: which legal seller sold this line
     receipt: int
@@ -128,6 +132,9 @@ class CashReceiptOut(BaseModel):
     #: masked: never the full number
     identifier: str
     amount: int
+    #: 현금영수증 승인번호 once the cashier recorded it
+    approval_no: str | None = None
+    issued: bool = False
 
 
 class PrintStatusOut(BaseModel):
@@ -147,7 +154,13 @@ class SaleOut(BaseModel):
     cashier: str
     created_at: str
     subtotal: int
+    #: every won taken off (line discounts and the order discount)
     discount: int
+    #: won off the whole order
+    order_discount: int = 0
+    discount_reason: str | None = None
+    #: "here" (매장) or "togo" (포장)
+    order_type: str | None = None
     total: int
     taxable: int
     taxable_total: int

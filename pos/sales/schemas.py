@@ -9,6 +9,7 @@ from uuid import UUID
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from pos.api import MAX_ID
+from pos.auth.approval import ApproverIn
 from pos.enums import values
 
 from .enums import CashReceiptPurpose, PaymentMethod
@@ -39,6 +40,10 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
 
+#: a discount's reason, one of the manager's list (DiscountReason.name)
+Reason = Annotated[str, Field(min_length=1, max_length=60)]
+
+
 class LineIn(_Strict):
     product_id: int = Field(ge=1, le=MAX_ID)
     qty: int = Field(ge=1, le=999)
@@ -46,6 +51,10 @@ class LineIn(_Strict):
     options: list[Annotated[int, Field(ge=1, le=MAX_ID)]] = Field(
         default_factory=list, max_length=20
     )
+    #: won off this line (all its units), or ``discount_pct`` percent of it; not both
+    discount: int = Field(default=0, ge=0, le=MAX_WON)
+    discount_pct: int | None = Field(default=None, ge=1, le=100)
+    discount_reason: Reason | None = None
 
 
 class PaymentIn(_Strict):
@@ -74,6 +83,13 @@ class CashReceiptIn(_Strict):
 class SaleIn(_Strict):
     id: UUID
     lines: list[LineIn] = Field(min_length=1, max_length=200)
+    #: won off the whole sale after line discounts, or ``discount_pct`` percent; not both
     discount: int = Field(default=0, ge=0, le=MAX_WON)
+    discount_pct: int | None = Field(default=None, ge=1, le=100)
+    discount_reason: Reason | None = None
     payments: list[PaymentIn] = Field(min_length=1, max_length=10)
     cash_receipt: CashReceiptIn | None = None
+    #: 매장 (here) or 포장 (togo), printed on the bar's ticket
+    order_type: Literal["here", "togo"] | None = None
+    #: a manager's PIN when a discount is over the site's limit and a cashier gives it
+    approver: ApproverIn | None = None

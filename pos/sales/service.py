@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Protocol
 
+from flask import current_app
 from sqlalchemy import insert, select
 
 from inventory.cache import PricingCatalog, pricing_catalog
@@ -22,14 +23,18 @@ from inventory.fairs.gate import check_booth, check_sale_allowed
 from inventory.stock import InsufficientStock, move_stock
 from pos import money
 from pos.api import ApiError
+from pos.auth.approval import approve
 from pos.db import db, dialect_insert, utcnow
+from pos.korean import particle
+from pos.orders.service import open_ticket
 from pos.receipts.queue import enqueue, latest_job
+from pos.shifts.models import open_shift_id
 
 from .enums import SaleStatus
 from .events import record_sale_event
 from .identifiers import BadIdentifier, mask_card, mask_cash_receipt_id
-from .models import OrderCounter, Sale
-from .pricing import PricedLine, check_cash_receipt, check_payments, price_lines
+from .models import DiscountReason, OrderCounter, Sale
+from .pricing import PricedLine, check_cash_receipt, check_payments, over_limit, price_lines
 from .record import (
     LineOption,
     SaleLineRecord,
@@ -68,6 +73,9 @@ def request_hash(payload: SaleIn) -> str:
     """Fingerprint of a checkout body, taken after masking card numbers and 현금영수증 ids so
     the stored hash cannot be brute-forced back into them."""
     body = payload.model_dump(mode="json")
+    if body.get("approver"):
+        # never a PIN in a stored hash: a 4-digit PIN would be found by trying them all
+        body["approver"] = {"username": body["approver"]["username"]}
     for p in body["payments"]:
         p["card_no"] = mask_card(p["card_no"])
     if body["cash_receipt"]:
@@ -125,10 +133,19 @@ def place_sale(
     booth tablet sells for (None: a joint checkout)."""
     if (replayed := replay_sale(payload, user)) is not None:
         return replayed
+    shift_id = open_shift_id(site.id, user.id)
+    if shift_id is None and current_app.config.get("REQUIRE_SHIFT"):
+        raise ApiError(
+            409, "no_shift", "영업을 시작하세요: 시작 현금을 입력해야 판매할 수 있습니다"
+        )
     if site.kind == "fair":
         check_sale_allowed(site, payload.payments)
     catalog = pricing_catalog()
     priced = price_lines(payload, site, catalog)
+    check_discount_reasons(payload)
+    approver = None
+    if over_limit(priced, site.discount_approval_pct):
+        approver = approve(payload.approver, actor=user, site_id=site.id, need="한도를 넘는 할인")
     if site.kind == "fair":
         check_booth(
             [p.product.vendor_id for p in priced], booth_vendor_id, [p.product.name for p in priced]
@@ -175,13 +192,46 @@ def place_sale(
         lines=lines,
         payments=payments,
         cash_receipt=cash_receipt,
+        shift_id=shift_id,
+        order_type=payload.order_type,
+        discount_reason=payload.discount_reason if record_order_discount(priced) else None,
+        discount_approver_id=approver.id if approver else None,
     )
     for model, rows in record.table_rows().items():
         db.session.execute(insert(model.__table__), rows)
     record_sale_event(record)
     print_status = enqueue(record.id)
+    open_ticket(record)
     db.session.flush()
     return PlacedSale(record, True, print_status or "none")
+
+
+def record_order_discount(priced: list[PricedLine]) -> bool:
+    """The sale has an order discount (beyond the lines' own)."""
+    return any(p.discount_share > p.line_discount for p in priced)
+
+
+def check_discount_reasons(payload: SaleIn) -> None:
+    """Every reason given is one of the manager's active reasons (DiscountReason)."""
+    given = {payload.discount_reason} | {ln.discount_reason for ln in payload.lines}
+    given.discard(None)
+    if not given:
+        return
+    known = set(
+        db.session.scalars(
+            select(DiscountReason.name).where(
+                DiscountReason.name.in_(given), DiscountReason.active.is_(True)
+            )
+        )
+    )
+    if unknown := given - known:
+        name = sorted(unknown)[0]
+        raise ApiError(
+            422,
+            "invalid_discount_reason",
+            f"할인 사유 '{name}'{particle(name, '은/는')} 목록에 없습니다",
+            "discount_reason",
+        )
 
 
 def next_order_number(site_id: int, day: date) -> int:
@@ -275,6 +325,10 @@ def _receipts_and_lines(
             tax=p.product.tax,
             vendor_id=p.seller.id,
             track_stock=p.product.track_stock,
+            line_discount=p.line_discount,
+            line_discount_reason=p.line_discount_reason,
+            made_to_order=p.product.made_to_order,
+            campaign_id=p.product.campaign_id,
         )
         for i, p in enumerate(ordered)
     )
