@@ -9,11 +9,16 @@ def init_app(app) -> None:
     from inventory import pages as stock_pages
     from pos.fairs import pages as fair_pages
 
+    from pos.shifts import pages as close_pages  # noqa: F401  (일일 마감, on this blueprint)
+
     from . import (  # noqa: F401  (each module registers its routes on the blueprints)
+        campaigns,
+        cash_receipts,
         catalog,
         catalog_availability,
         catalog_exports,
         catalog_products,
+        discounts,
         imports,
         settings,
         today,

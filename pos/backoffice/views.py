@@ -17,7 +17,15 @@ STOCK_VIEWERS = ("cashier", *BACK_OFFICE)
 #: (section, [(endpoint, label, roles)]); links whose page is missing or not allowed are left out
 NAV = [
     ("홈", [("backoffice.home", "한눈에 보기", BACK_OFFICE)]),
-    ("판매", [("backoffice.sales", "오늘 판매", BACK_OFFICE)]),
+    (
+        "판매",
+        [
+            ("backoffice.sales", "오늘 판매", BACK_OFFICE),
+            ("backoffice.close", "일일 마감", SITE_ADMINS),
+            ("backoffice.cash_receipts", "현금영수증", BACK_OFFICE),
+            ("orders.board", "주문 현황판", STOCK_VIEWERS),
+        ],
+    ),
     (
         "상품",
         [
@@ -27,6 +35,7 @@ NAV = [
             ("backoffice.vendors", "공급자", BACK_OFFICE),
             ("backoffice.availability", "매장 가격·품절", BACK_OFFICE),
             ("backoffice.imports", "파일로 가져오기", BACK_OFFICE),
+            ("backoffice.discount_reasons", "할인 사유", SITE_ADMINS),
         ],
     ),
     (
@@ -42,6 +51,7 @@ NAV = [
         ],
     ),
     ("행사", [("fairs.index", "하루장터", BACK_OFFICE)]),
+    ("나눔", [("backoffice.campaigns", "만원의 행복", BACK_OFFICE)]),
     (
         "설정",
         [

@@ -1,0 +1,1 @@
+"""만원의 행복 pages: campaigns, donations handed over, owed / donated / outstanding."""
