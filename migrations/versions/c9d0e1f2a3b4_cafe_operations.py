@@ -374,6 +374,13 @@ def upgrade():
 
 
 def downgrade():
+    if op.get_bind().dialect.name == "sqlite":
+        # dropping the new foreign-key columns of sales means rebuilding it, and that would
+        # cascade into every sale's lines and payments: restore the backup instead
+        raise NotImplementedError(
+            "c9d0e1f2a3b4 cannot be undone on SQLite without losing sales; "
+            "restore the backup taken before the upgrade"
+        )
     _replace_checks(OLD_STATUSES, OLD_REASONS)
     with op.batch_alter_table("print_jobs", schema=None) as batch_op:
         batch_op.drop_constraint(op.f("ck_print_jobs_kind"), type_="check")
