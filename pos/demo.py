@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from inventory.campaigns.models import Campaign
 from inventory.models import Category, Option, OptionGroup, Product, Site, StockLevel, Vendor
 from inventory.stock import move_stock
 from inventory.vendors import make_brn
 
 from .auth.models import User
 from .db import db
+from .sales.models import DiscountReason
 
 #: (key, 상호, 대표자, first nine digits of the example BRN, address, phone)
 VENDORS = [
@@ -190,13 +192,23 @@ PRODUCTS = [
 
 CATEGORY_ORDER = ["커피", "차·음료", "디저트", "자활생산품", "착한신발"]
 
+#: drinks are made at the bar: a ticket prints and the order board shows them
+MADE_TO_ORDER_CATEGORIES = ("커피", "차·음료")
+
+#: the manager's list of discount reasons the cashier picks from
+DISCOUNT_REASONS = ["직원 할인", "단골 쿠폰", "시식·파손", "행사 할인"]
+
+#: 만원의 행복 at 꿈이든일터 2호점 송이팜랜드: buy a pack of mushrooms, one pack is donated
+CAMPAIGN = ("만원의 행복", "팩", "만수7단지 무료급식소")
+CAMPAIGN_SKUS = ("S001", "S002")
+
 #: (username, display name, role, site code, pin, password)
 USERS = [
     ("cashier3", "김하늘", "cashier", "CAFE03", "1234", None),
     ("cashier3b", "이바다", "cashier", "CAFE03", "5678", None),
     ("cashier7", "박가람", "cashier", "CAFE07", "2468", None),
     ("organiser", "경남 행사담당", "organiser", "GN-FAIR", "1357", "organiser1234"),
-    ("manager", "지점 매니저", "manager", None, None, "manager1234"),
+    ("manager", "지점 매니저", "manager", None, "2580", "manager1234"),
     ("admin", "관리자", "admin", None, None, "admin1234"),
 ]
 
@@ -263,6 +275,7 @@ def load_demo() -> str:
             barcode=f"88000000{sort + 1:05d}",
             track_stock=stock is not None,
             sort=sort,
+            made_to_order=cat in MADE_TO_ORDER_CATEGORIES,
         )
         if created:
             product.option_groups = [groups[g] for g in gnames]
@@ -275,9 +288,13 @@ def load_demo() -> str:
             level = db.session.get(StockLevel, (sites[code].id, product.id))
             if level is None or level.on_hand == 0:
                 move_stock(sites[code], product, stock, "receive", ref="demo", note="데모 입고")
+    _load_cafe_operations()
     users_made = 0
     for username, display, role, site_code, pin, password in USERS:
-        if db.session.execute(select(User).filter_by(username=username)).scalar_one_or_none():
+        known = db.session.execute(select(User).filter_by(username=username)).scalar_one_or_none()
+        if known is not None:
+            if pin and not known.pin_hash and role == "manager":
+                known.set_pin(pin)  # a demo loaded before the approval PIN existed
             continue
         user = User(
             username=username,
@@ -303,9 +320,27 @@ def load_demo() -> str:
     )
 
 
+def _load_cafe_operations() -> None:
+    """Discount reasons, the 만원의 행복 campaign and its mushroom packs. The first run that
+    makes the campaign also marks the drinks made to order in a demo loaded before these
+    flags existed; later runs leave whatever the manager changed since."""
+    for sort, name in enumerate(DISCOUNT_REASONS):
+        _get_or_add(DiscountReason, {"name": name}, sort=sort, active=True)
+    name, unit, recipient = CAMPAIGN
+    campaign, created = _get_or_add(Campaign, {"name": name}, unit=unit, recipient=recipient)
+    if not created:
+        return
+    for product in db.session.scalars(select(Product).where(Product.sku.in_(CAMPAIGN_SKUS))):
+        product.campaign_id = campaign.id
+    drinks = select(Product).join(Product.category)
+    for product in db.session.scalars(drinks.where(Category.name.in_(MADE_TO_ORDER_CATEGORIES))):
+        product.made_to_order = True
+    db.session.flush()
+
+
 DEMO_LOGINS = [
     ("cashier3 (김하늘, 3호 인천여성의광장점)", "PIN 1234"),
     ("cashier3b (이바다, 3호 인천여성의광장점)", "PIN 5678"),
-    ("manager", "비밀번호 manager1234"),
+    ("manager", "비밀번호 manager1234 · 승인 PIN 2580"),
     ("admin", "비밀번호 admin1234"),
 ]
