@@ -21,8 +21,10 @@ from sqlalchemy import insert, or_, select, update
 
 import printers
 from pos.db import db, utcnow
-from pos.sales.models import Sale
+from pos.sales.enums import PaymentMethod
+from pos.sales.models import Payment, Sale
 from pos.sites import site_directory
+from printers.drawer import with_drawer_pulse
 
 from .documents import receipt_documents
 from .models import JOB_STATUS, OPEN_STATUSES, JobKind, JobStatus, PrintJob
@@ -130,9 +132,26 @@ def render_sale(sale: Sale, *, reprint: bool = False) -> bytes:
     )
 
 
+def paid_in_cash(sale_id: str) -> bool:
+    """Whether any tender of the sale was cash (the drawer has to open for it)."""
+    return (
+        db.session.execute(
+            select(Payment.id)
+            .where(Payment.sale_id == sale_id, Payment.method == PaymentMethod.CASH.value)
+            .limit(1)
+        ).first()
+        is not None
+    )
+
+
 @renderer(JobKind.RECEIPT)
 def _render_receipt(job: PrintJob) -> bytes:
-    return render_sale(job.sale, reprint=job.reprint)
+    """The sale's receipts; a cash sale's first print opens the drawer as it prints (ESC p),
+    a reprint never does."""
+    data = render_sale(job.sale, reprint=job.reprint)
+    if not job.reprint and paid_in_cash(job.sale_id):
+        data = with_drawer_pulse(data)
+    return data
 
 
 def render_job(job: PrintJob) -> bytes:
