@@ -1,8 +1,9 @@
-/* The cart: lines with their options and quantities, kept in localStorage at every change. */
+/* The cart: lines with their options, quantities and discounts (discount.js), kept in
+ * localStorage at every change. */
 
 export function cartPart() {
   return {
-    cart: { lines: [] },
+    cart: { lines: [], discount: null }, // discount: {won | pct, reason} off the whole order
     clearArmed: false,
 
     addLine(p, options) {
@@ -29,12 +30,18 @@ export function cartPart() {
 
     changeQty(line, delta) {
       line.qty = Math.min(999, line.qty + delta);
-      if (line.qty <= 0) this.removeLine(line);
-      else this.saveCart();
+      if (line.qty <= 0) {
+        this.removeLine(line);
+        return;
+      }
+      this.fitLineDiscount(line);
+      this.saveCart();
     },
 
     removeLine(line) {
       this.cart.lines = this.cart.lines.filter((l) => l.key !== line.key);
+      if (!this.cart.lines.length) this.cart.discount = null;
+      else this.fitLineDiscount(this.cart.lines[0]);
       this.saveCart();
     },
 
@@ -51,7 +58,7 @@ export function cartPart() {
     },
 
     emptyCart() {
-      this.cart = { lines: [] };
+      this.cart = { lines: [], discount: null };
       this.saveCart();
     },
 
@@ -107,10 +114,6 @@ export function cartPart() {
 
     get cartCount() {
       return this.cart.lines.reduce((s, l) => s + l.qty, 0);
-    },
-
-    get cartTotal() {
-      return this.cart.lines.reduce((s, l) => s + l.unit_price * l.qty, 0);
     },
   };
 }

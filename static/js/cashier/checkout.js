@@ -3,6 +3,7 @@
 import { api, errorMessage } from "./api.js";
 import { sleep } from "./util.js";
 import { fieldOfError } from "./payment.js";
+import { wantsApproval } from "./approval.js";
 
 const RETRYABLE_4XX = new Set([408, 425, 429]);
 const MAX_BACKOFF_MS = 20000;
@@ -12,6 +13,7 @@ export function checkoutPart() {
     sending: { attempt: 0, retrying: false, waitSeconds: 0, problem: "", needLogin: false },
     sendLoopRunning: false,
     wake: {},
+    saleApprover: null, // {saleId, approver}: in memory only, never in localStorage
 
     retryNow() {
       if (this.wake.resolve) this.wake.resolve();
@@ -30,7 +32,7 @@ export function checkoutPart() {
           this.sending.waitSeconds = 0;
           let res = null;
           try {
-            res = await api("POST", "/api/sales", pending.body);
+            res = await api("POST", "/api/sales", this.bodyToSend(pending.body));
           } catch {
             this.online = false;
             this.sending.problem = "서버에 연결할 수 없습니다 (Wi-Fi 확인)";
@@ -70,7 +72,37 @@ export function checkoutPart() {
       }
     },
 
+    /** The stored body, with the manager's approval when one was given for this sale (the
+     * server's request hash ignores the PIN, so the sale id stays the same). */
+    bodyToSend(body) {
+      const a = this.saleApprover;
+      return a && a.saleId === body.id ? { ...body, approver: a.approver } : body;
+    },
+
+    /** 403 approval_required (a discount over the limit) or a refused PIN: ask the manager and
+     * send the same body again; giving up drops it and goes back to the payment step. */
+    async checkoutNeedsApproval(res) {
+      this.screen = "pay";
+      const pending = this.store.get("pending");
+      const refused = res.data.error.code === "approval_refused";
+      const approver = await this.askApproval({
+        title: "할인 승인",
+        message: refused ? "한도를 넘는 할인에는 매니저 승인이 필요합니다" : errorMessage(res),
+        error: refused ? errorMessage(res) : "",
+      });
+      this.closeApproval();
+      if (!approver || !pending || this.store.get("pending")?.body?.id !== pending.body.id) {
+        this.store.remove("pending");
+        this.saleApprover = null;
+        this.payError = "매니저 승인 없이는 이 할인으로 결제할 수 없습니다. 할인을 바꾸거나 다시 결제하세요";
+        return;
+      }
+      this.saleApprover = { saleId: pending.body.id, approver };
+      this.sendPending();
+    },
+
     checkoutDone(sale) {
+      this.saleApprover = null;
       const pending = this.store.get("pending");
       if (pending && pending.body && pending.body.id === sale.id) this.store.remove("pending");
       this.emptyCart();
@@ -99,7 +131,12 @@ export function checkoutPart() {
     /** 4xx: the server changed nothing. Drop the pending body and let the cashier fix it; the
      * field the server names is outlined and gets the keypad. */
     checkoutRefused(res) {
+      if (wantsApproval(res) && this.store.get("pending")) {
+        this.checkoutNeedsApproval(res);
+        return;
+      }
       this.store.remove("pending");
+      this.saleApprover = null;
       const err = res.data?.error || {};
       const message = errorMessage(res, "결제를 처리하지 못했습니다");
       if (err.code === "fair_not_open") {

@@ -5,17 +5,22 @@
  * Loaded with <script type="module"> BEFORE the deferred vendor/alpine.min.js: module scripts
  * run in document order with deferred ones, so "alpine:init" is listened for in time. */
 import { api, Store } from "./api.js";
+import { approvalPart } from "./approval.js";
 import { askPart } from "./ask.js";
 import { availabilityPart } from "./availability.js";
 import { boothPart } from "./booth.js";
 import { cartPart } from "./cart.js";
 import { checkoutPart } from "./checkout.js";
+import { discountPart } from "./discount.js";
 import { donePart } from "./done.js";
 import { keypadPart } from "./keypad.js";
 import { menuPart } from "./menu.js";
 import { optionsPart } from "./options.js";
 import { paymentPart } from "./payment.js";
+import { refundPart } from "./refund.js";
 import { shiftPart } from "./shift.js";
+import { tillPart } from "./till.js";
+import { todayPart } from "./today.js";
 import { cleanMessage, won } from "./util.js";
 
 /** How often an idle tablet asks whether the catalog changed (품절, prices, stock). */
@@ -65,6 +70,8 @@ function framePart() {
       }
       this.loadCatalog();
       this.initBooth();
+      this.loadDiscountReasons();
+      this.loadShift();
 
       window.addEventListener("online", () => {
         this.online = true;
@@ -78,7 +85,7 @@ function framePart() {
       window.addEventListener("popstate", () => this.onBack());
       window.addEventListener("storage", (ev) => {
         if (ev.key === this.store.prefix + "cart" && this.screen === "sell") {
-          this.cart = this.store.get("cart") || { lines: [] };
+          this.cart = this.store.get("cart") || { lines: [], discount: null };
         }
       });
     },
@@ -98,6 +105,14 @@ function framePart() {
       }
     },
 
+    /** Some dialog is over the screen (keys then belong to it, not to the search box). */
+    get modalOpen() {
+      return Boolean(
+        this.dialog || this.jobsOpen || this.question || this.boothOpen || this.discountDialog ||
+          this.approval || this.tillOpen || this.todayOpen,
+      );
+    },
+
     showToast(message) {
       this.toast = message;
       clearTimeout(this.toastTimer);
@@ -113,12 +128,17 @@ document.addEventListener("alpine:init", () => {
       menuPart(),
       optionsPart(),
       cartPart(),
+      discountPart(),
       keypadPart(),
       paymentPart(),
       checkoutPart(),
       donePart(),
       askPart(),
+      approvalPart(),
       shiftPart(),
+      tillPart(),
+      todayPart(),
+      refundPart(),
       boothPart(),
       availabilityPart(),
     ),

@@ -97,8 +97,7 @@ export function menuPart() {
 
     /** Keystrokes with nothing focused (a barcode scanner) go to the search box. */
     onGlobalKey(ev) {
-      if (this.screen !== "sell" || this.dialog || this.jobsOpen || this.question || this.boothOpen)
-        return;
+      if (this.screen !== "sell" || this.modalOpen) return;
       const el = document.activeElement;
       const typing = el && (el.tagName === "INPUT" || el.tagName === "TEXTAREA");
       if (typing || ev.ctrlKey || ev.metaKey || ev.altKey) return;

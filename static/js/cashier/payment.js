@@ -43,6 +43,12 @@ export function paymentPart() {
     cashReceipt: { on: false, purpose: "income_deduction", identifier: "" },
     payError: "",
     errorField: "", // the form field the last error is about (outlined red)
+    orderType: "here", // 매장 (here) or 포장 (togo), at cafés
+
+    /** 매장/포장 is asked at cafés (the bar's ticket prints it), not at a fair. */
+    get orderTypeShown() {
+      return this.config.site.kind !== "fair";
+    },
 
     startPay() {
       if (!this.cart.lines.length) return;
@@ -50,6 +56,7 @@ export function paymentPart() {
       this.payError = "";
       this.errorField = "";
       this.cashReceipt = { on: false, purpose: "income_deduction", identifier: "" };
+      this.orderType = "here";
       this.selectMethod(this.firstMethod());
       this.screen = "pay";
       this.pushPayHistory();
@@ -262,9 +269,12 @@ export function paymentPart() {
           product_id: l.product_id,
           qty: l.qty,
           options: l.options.map((o) => o.id),
+          ...this.discountFields(l.discount),
         })),
         payments,
+        ...this.discountFields(this.cart.discount),
       };
+      if (this.orderTypeShown) body.order_type = this.orderType;
       if (this.cashReceipt.on) {
         if (!payments.some((p) => p.method === "cash" || p.method === "transfer")) {
           this.payError = "현금영수증은 현금이나 계좌이체 결제에만 발급합니다";

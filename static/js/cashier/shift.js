@@ -1,5 +1,5 @@
 /* Leaving the screen by mistake: 교대 (log out for the next cashier) asks what becomes of a full
- * cart, and the browser's back button closes the payment step instead of going to the log-in
+ * cart and, with an open shift, whether to close it first (till.js), and the browser's back button closes the payment step instead of going to the log-in
  * page (which looked like being logged out). */
 import { won } from "./util.js";
 
@@ -23,6 +23,11 @@ export function shiftPart() {
         });
         if (!answer) return;
         if (answer === "clear") this.emptyCart();
+      }
+      if (this.atCafe && this.shiftsReady) {
+        // an open shift: 교대 without a count, or 마감 (count, 과부족) and then log out
+        const next = await this.askShiftClose(form);
+        if (next !== "logout") return;
       }
       form.submit(); // a plain submit: no second submit event, no second question
     },
