@@ -41,6 +41,8 @@ class ReceiptPayment:
     issuer: str | None = None  #: card: 카드사
     masked_card: str | None = None  #: card: 1234-****-****-5678
     installment: int | None = None  #: card: 0 = 일시불, else months
+    #: how ``approval_no`` is labelled: 승인번호, or 취소승인번호 on a 반품 영수증
+    approval_label: str = "승인번호"
 
 
 @dataclass(frozen=True)
@@ -70,3 +72,9 @@ class ReceiptDocument:
     footer: tuple[str, ...] = field(default_factory=tuple)  #: closing lines (thanks, notes)
     #: the site's own lines under the seller's details (영업시간, Wi-Fi ...), one per row
     header_lines: tuple[str, ...] = field(default_factory=tuple)
+    #: a title printed big above the seller, e.g. "반품 영수증" (None: a sale's receipt)
+    title: str | None = None
+    #: the receipt this one refunds (원 영수증번호), printed under 영수증번호
+    original_receipt_no: str | None = None
+    #: more (label, value) rows under the numbers: 반품 사유, 승인, 원 거래일시 ...
+    details: tuple[tuple[str, str], ...] = ()

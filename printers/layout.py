@@ -206,7 +206,7 @@ def _payment_rows(p: ReceiptPayment, b: _Builder) -> None:
     if p.installment is not None:
         sub("할부", "일시불" if p.installment == 0 else f"{p.installment}개월")
     if p.approval_no:
-        sub("승인번호", clean(p.approval_no))
+        sub(clean(p.approval_label), clean(p.approval_no))
     if p.tendered is not None:
         sub("받은금액", won_unit(p.tendered))
     if p.change is not None:
@@ -226,6 +226,10 @@ def layout_receipt(doc: ReceiptDocument, columns: int = 42) -> list[Line]:
 
     if doc.reprint:
         b.wrapped(REPRINT_MARK, align="center", bold=True, double_width=True, double_height=True)
+    if doc.title:
+        big = {"bold": True, "double_width": True, "double_height": True}
+        b.wrapped(clean(doc.title), align="center", **big)
+        b.rule("=")
     b.wrapped(clean(h.name), align="center", bold=True, double_height=True)
     if h.site_name:
         b.wrapped(clean(h.site_name), align="center")
@@ -242,6 +246,10 @@ def layout_receipt(doc: ReceiptDocument, columns: int = 42) -> list[Line]:
         b.rule()
     b.rows(_labelled("일시", clean(doc.issued_at), columns))
     b.rows(_labelled("영수증번호", clean(doc.receipt_no), columns))
+    if doc.original_receipt_no:
+        b.rows(_labelled("원 영수증번호", clean(doc.original_receipt_no), columns))
+    for label, value in doc.details:
+        b.rows(_labelled(clean(label), clean(value), columns))
     b.wrapped(
         f"주문번호 {doc.order_no}", align="center", bold=True, double_width=True, double_height=True
     )

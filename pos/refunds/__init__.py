@@ -1,5 +1,6 @@
-"""refunds (café operations)."""
+"""refunds (café operations): refunds and voids of sales, their 반품 영수증 and outbox events."""
 
 
 def init_app(app) -> None:
-    from . import models  # noqa: F401  (tables)
+    # the tables, and the "refund" print job's renderer
+    from . import models, printing  # noqa: F401

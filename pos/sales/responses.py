@@ -92,6 +92,10 @@ class SaleLineOut(BaseModel):
     tax: str
     #: index into ``receipts``: which legal seller sold this line
     receipt: int
+    #: units given back by refunds so far
+    refunded: int = 0
+    #: units that may still be refunded
+    refundable: int = 0
 
 
 class SellerOut(BaseModel):
@@ -143,6 +147,26 @@ class PrintStatusOut(BaseModel):
     error: str | None = None
 
 
+class RefundLineRef(BaseModel):
+    #: 1-based place of the sale line
+    line: int
+    qty: int
+    amount: int
+
+
+class SaleRefundOut(BaseModel):
+    """One refund (환불) or void (결제 취소) of the sale; amounts positive."""
+
+    id: str
+    kind: str
+    label: str
+    receipt_no: str
+    total: int
+    reason: str
+    created_at: str
+    lines: list[RefundLineRef]
+
+
 class SaleOut(BaseModel):
     """A sale as placed: ``taxable + vat + exempt = total`` (``taxable`` is 공급가액)."""
 
@@ -172,11 +196,23 @@ class SaleOut(BaseModel):
     payments: list[PaymentOut]
     cash_receipt: CashReceiptOut | None
     receipt_url: str
+    refunds: list[SaleRefundOut] = []
+    #: won given back so far over every refund
+    refunded_total: int = 0
+    #: won that may still be refunded
+    refundable_total: int = 0
+    #: 결제 취소 is still possible (within VOID_MINUTES, nothing refunded)
+    voidable: bool = False
     print: PrintStatusOut
 
 
 class PrintJobOut(BaseModel):
     id: int
+    #: "receipt" (영수증) or "refund" (반품 영수증)
+    kind: str = "receipt"
+    kind_label: str = "영수증"
+    #: the refund's id for a 반품 영수증
+    ref: str | None = None
     sale_id: str
     number: int
     receipt_no: str

@@ -12,6 +12,7 @@ from pos.context import current_site, receipt_base_url
 from pos.db import db
 from pos.receipts.models import JOB_STATUS
 from pos.receipts.queue import NO_PRINTER_MESSAGE, enqueue
+from pos.refunds.record import load_refunds
 
 from .catalog import catalog_bytes, catalog_version
 from .record import sale_view
@@ -21,10 +22,11 @@ from .service import PlacedSale, place_sale, replay_sale, stored_sale, visible_s
 
 
 def sale_json(placed: PlacedSale) -> dict:
-    """The sale as the API shows it, with its print job's state."""
+    """The sale as the API shows it, with its refunds and its print job's state."""
     status = placed.print_status
+    refunds = () if placed.created else load_refunds(placed.record.id)
     return {
-        **sale_view(placed.record),
+        **sale_view(placed.record, refunds),
         "print": {
             "status": status,
             "label": JOB_STATUS.get(status, "프린터 없음"),
@@ -122,3 +124,8 @@ def print_sale(sale_id: str):
         raise ApiError(409, "no_printer", NO_PRINTER_MESSAGE)
     db.session.commit()
     return jsonify({"status": status, "label": JOB_STATUS[status]}), 202
+
+
+# the refund, void and today's-sales routes go on the same API blueprint, before it is
+# registered (pos.create_app imports this module first)
+from pos.refunds import views as _refund_views  # noqa: E402,F401
