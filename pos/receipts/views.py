@@ -16,11 +16,12 @@ from pos.api import endpoint
 from pos.auth.service import login_required
 from pos.context import current_site
 from pos.db import db
+from pos.refunds.models import Refund
 from pos.sales.models import Sale
 from pos.sales.responses import PrintJobsOut
 
 from .documents import allocated_payments, option_label, receipt_documents
-from .models import JobStatus, PrintJob
+from .models import JobKind, JobStatus, PrintJob
 from .queue import status_label
 
 bp = Blueprint("receipts", __name__)
@@ -72,10 +73,11 @@ def e_receipt_qr(sale_id: str):
 @login_required
 def list_print_jobs():
     site = current_site()
+    # the cashier's receipts and 반품 영수증; the bar's tickets and drawer kicks are not listed
     q = (
         select(PrintJob)
         .join(Sale, Sale.id == PrintJob.sale_id)
-        .where(Sale.site_id == site.id)
+        .where(Sale.site_id == site.id, PrintJob.kind.in_((JobKind.RECEIPT, JobKind.REFUND)))
         .order_by(PrintJob.id.desc())
         .limit(50)
     )
@@ -83,15 +85,27 @@ def list_print_jobs():
         # printed and sent jobs need nothing from the cashier
         q = q.where(PrintJob.status.not_in((JobStatus.PRINTED, JobStatus.SENT)))
     jobs = db.session.scalars(q).all()
+    refund_ids = [j.ref for j in jobs if j.kind == JobKind.REFUND and j.ref]
+    refunds = {
+        r.id: r
+        for r in (
+            db.session.scalars(select(Refund).where(Refund.id.in_(refund_ids)))
+            if refund_ids
+            else ()
+        )
+    }
     return jsonify(
         {
             "jobs": [
                 {
                     "id": j.id,
+                    "kind": j.kind,
+                    "kind_label": "반품" if j.kind == JobKind.REFUND else "영수증",
+                    "ref": j.ref,
                     "sale_id": j.sale_id,
-                    "receipt_no": j.sale.receipt_no,
+                    "receipt_no": (refunds[j.ref] if j.ref in refunds else j.sale).receipt_no,
                     "number": j.sale.number,
-                    "total": j.sale.total,
+                    "total": (refunds[j.ref] if j.ref in refunds else j.sale).total,
                     "reprint": j.reprint,
                     "status": j.status,
                     "label": status_label(j.status),
