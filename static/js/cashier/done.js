@@ -18,6 +18,17 @@ export function donePart() {
   return {
     done: null, // the sale as the server returned it
     printMessage: "",
+    doneReceiptNo: { value: "", error: "", busy: false, saved: "" }, // 현금영수증 승인번호
+    now: Date.now(), // ticks with the ping, for the 결제 취소 window
+
+    /** 결제 취소 is offered on the done screen within VOID_MINUTES of the sale. */
+    get doneVoidable() {
+      const d = this.done;
+      if (!d || d.voided || d.voidable === false) return false;
+      const at = Date.parse(d.created_at);
+      const minutes = this.config.void_minutes || 10;
+      return Number.isFinite(at) && this.now - at < minutes * 60000;
+    },
 
     jobsOpen: false,
     jobs: [],
@@ -81,6 +92,7 @@ export function donePart() {
 
     newOrder() {
       this.done = null;
+      this.doneReceiptNo = { value: "", error: "", busy: false, saved: "" };
       this.store.remove("done");
       this.screen = "sell";
       this.printMessage = "";

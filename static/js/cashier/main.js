@@ -93,6 +93,7 @@ function framePart() {
     /** Online check and catalog freshness in one: while selling, a changed version (a 품절
      * mark, a new price, stock sold at another tablet) reloads the menu within seconds. */
     async ping() {
+      this.now = Date.now();
       try {
         const res = await api("GET", "/api/catalog/version");
         this.online = res.ok || res.status === 401;

@@ -172,7 +172,10 @@ export function refundPart() {
         this.showToast(`${what}했습니다 · ${won(res.data.total)} (${res.data.receipt_no || ""})`.replace(" ()", ""));
         this.saleMode = "";
         this.refund = null;
-        if (this.done && this.done.id === saleId) this.done.voided = kind === "void";
+        if (kind === "void" && this.done && this.done.id === saleId) {
+          this.done.voided = true;
+          this.store.set("done", this.done);
+        }
         await this.reloadSale(saleId);
         this.loadCatalog(); // restocked
         this.loadShift();

@@ -31,13 +31,18 @@ export function tillPart() {
     shiftsReady: false, // the server answered /api/shifts/current (the feature is there)
     shift: null, // the open shift's figures
     needsFloat: false,
+    suggestedFloat: 0, // the float the site's last shift was counted with
     tillOpen: "", // "" | float | close | closed | cash
     till: { id: "", value: "", kind: "pay_out", reason: "", error: "", busy: false },
     closeFigures: null, // live figures while counting
     closeResult: null, // the close's answer
     logoutForm: null,
     moveKinds: MOVE_KINDS,
-    floatQuick: FLOAT_QUICK,
+
+    get floatQuick() {
+      const s = this.suggestedFloat;
+      return s > 0 && !FLOAT_QUICK.includes(s) ? [s, ...FLOAT_QUICK] : FLOAT_QUICK;
+    },
 
     get atCafe() {
       return this.config.site.kind !== "fair";
@@ -51,6 +56,7 @@ export function tillPart() {
         this.shiftsReady = true;
         this.shift = res.data.shift || null;
         this.needsFloat = Boolean(res.data.needs_float) && !this.shift;
+        this.suggestedFloat = Number(res.data.suggested_float) || 0;
         if (this.needsFloat && this.config.require_shift && !this.tillOpen) this.openFloat();
       } catch {
         /* offline: asked again on the next load */
