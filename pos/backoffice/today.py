@@ -23,7 +23,8 @@ from pos.db import db
 from pos.receipts.documents import receipt_documents
 from pos.receipts.models import OPEN_STATUSES, PrintJob
 from pos.receipts.queue import NO_PRINTER_MESSAGE, enqueue, status_label
-from pos.sales.enums import PaymentMethod
+from pos.refunds.pages import refund_form_context  # also registers the refund form's route
+from pos.sales.enums import PaymentMethod, SaleStatus
 from pos.sales.models import Payment, Sale, SaleReceipt
 from pos.sales.record import load_sale_record, local_time
 from pos.scope import BACK_OFFICE, require_site, working_site
@@ -102,6 +103,7 @@ def sales():
         page=page,
         pages=max(1, -(-count // PAGE_SIZE)),
         won=money.won,
+        status_labels=SaleStatus.labels(),
     )
 
 
@@ -187,6 +189,7 @@ def sale_detail(sale_id: str):
         won=money.won,
         num=money.num,
         **_job_context(rec.id),
+        **refund_form_context(rec),
     )
 
 

@@ -17,7 +17,11 @@ from pos.auth.service import login_required
 from pos.context import current_site
 from pos.db import db
 from pos.refunds.models import Refund
+from pos.refunds.printing import refund_documents
+from pos.refunds.record import load_refunds
+from pos.sales.enums import SaleStatus
 from pos.sales.models import Sale
+from pos.sales.record import load_sale_record
 from pos.sales.responses import PrintJobsOut
 
 from .documents import allocated_payments, option_label, receipt_documents
@@ -45,10 +49,15 @@ def _sale_by_token(sale_id: str) -> Sale:
 @bp.get("/r/<sale_id>")
 def e_receipt(sale_id: str):
     sale = _sale_by_token(sale_id)
+    refunds = load_refunds(sale.id)
+    rec = load_sale_record(sale.id) if refunds else None
     html = render_template(
         "receipts/e_receipt.html",
         sale=sale,
         docs=receipt_documents(sale),
+        # each refund's 반품 영수증, as printed (amounts negative)
+        refund_docs=[(r, refund_documents(r, rec)) for r in refunds],
+        status_label=SaleStatus(sale.status).label,
         allocation=allocated_payments(sale),
         won=money.won,
         num=money.num,
