@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
+from inventory.campaigns.models import Campaign
 from inventory.models import Vendor
 from inventory.vendors import format_brn
 from pos import money
@@ -57,6 +60,45 @@ def _footer(receipt: VendorReceipt, site: SiteInfo | None) -> tuple[str, ...]:
     if vendor is not None and vendor.is_example:
         lines += ("※ 데모용 예시 사업자등록번호입니다",)
     return lines
+
+
+def discount_rows(rec: SaleRecord, receipt: VendorReceipt) -> tuple[tuple[str, int], ...]:
+    """Each discount on this receipt: every line's own (named after the line, with its
+    reason), then this receipt's share of the order discount (with the order's reason). The
+    rows add up to the receipt's discount."""
+    lines = [ln for ln in rec.lines if ln.receipt_position == receipt.position]
+    rows = []
+    for ln in lines:
+        if ln.line_discount:
+            rows.append(
+                (_with_reason(f"{ln.name} 할인", ln.line_discount_reason), ln.line_discount)
+            )
+    order_share = receipt.discount - sum(ln.line_discount for ln in lines)
+    if order_share > 0:
+        rows.append((_with_reason("할인", rec.discount_reason), order_share))
+    return tuple(rows)
+
+
+def _with_reason(label: str, reason: str | None) -> str:
+    return f"{label} ({reason})" if reason else label
+
+
+def donation_rows(rec: SaleRecord, receipt: VendorReceipt) -> tuple[str, ...]:
+    """만원의 행복: "만원의 행복 2팩 기부 적립" per campaign, one unit per unit sold here."""
+    units: dict[int, int] = {}
+    for ln in rec.lines:
+        if ln.campaign_id is not None and ln.receipt_position == receipt.position:
+            units[ln.campaign_id] = units.get(ln.campaign_id, 0) + ln.qty
+    if not units:
+        return ()
+    campaigns = {
+        c.id: c for c in db.session.scalars(select(Campaign).where(Campaign.id.in_(units)))
+    }
+    return tuple(
+        f"{campaigns[cid].name} {qty}{campaigns[cid].unit} 기부 적립"
+        for cid, qty in sorted(units.items())
+        if cid in campaigns
+    )
 
 
 def receipt_documents(sale: Sale | SaleRecord, *, reprint: bool = False) -> list[ReceiptDocument]:
@@ -117,7 +159,7 @@ def _document(
             masked_id=rec.cash_receipt.masked_id,
             amount=cash_amount,
         )
-    discounts = (("할인", receipt.discount),) if receipt.discount else ()
+    discounts = discount_rows(rec, receipt)
     return ReceiptDocument(
         header=ReceiptHeader(
             name=receipt.vendor_name,
@@ -152,6 +194,6 @@ def _document(
         cash_receipt=cash_receipt,
         qr_url=rec.receipt_url,
         reprint=reprint,
-        footer=_footer(receipt, site),
+        footer=donation_rows(rec, receipt) + _footer(receipt, site),
         header_lines=site_lines(site.receipt_header) if site else (),
     )
