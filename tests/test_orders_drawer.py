@@ -3,6 +3,8 @@ sale's, not a reprint's); a ``drawer`` job is the pulse alone. Over a real TCP p
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from escpos_decoder import decode_escpos
 from live import FakePrinter
@@ -94,3 +96,21 @@ def test_a_drawer_job_is_the_pulse_alone(drawer_app, till):
     with drawer_app.app_context():
         (row,) = db.session.scalars(select(PrintJob)).all()
         assert (row.kind, row.status, row.sale_id) == ("drawer", "printed", None)
+
+
+def test_a_no_sale_and_a_pay_out_open_the_drawer_and_print_nothing(drawer_app, till):
+    api = ApiClient(drawer_app, "cashier3", pin="1234")
+    opened = api.post("/api/shifts", json={"id": str(uuid.uuid4()), "opening_float": 50000})
+    assert opened.status_code == 201, opened.get_json()
+    moves = [
+        {"id": str(uuid.uuid4()), "kind": "no_sale", "amount": 0, "reason": "잔돈 교환"},
+        {"id": str(uuid.uuid4()), "kind": "pay_out", "amount": 4300, "reason": "우유 구입"},
+    ]
+    for body in moves:
+        resp = api.post("/api/cash-movements", json=body)
+        assert resp.status_code == 201, resp.get_json()
+    jobs = printed(drawer_app, till, 2)
+    assert jobs == [DRAWER_PULSE, DRAWER_PULSE]
+    with drawer_app.app_context():
+        rows = db.session.scalars(select(PrintJob).order_by(PrintJob.id)).all()
+        assert [(r.kind, r.ref) for r in rows] == [("drawer", m["id"]) for m in moves]
