@@ -17,6 +17,7 @@ from pos.orders.schemas import OrderOut, OrdersOut
 from pos.receipts.models import PrintJob
 from pos.refunds.models import Refund, RefundLine
 from pos.sales.models import Sale, SaleLine
+from pos.sales.responses import PrintStatusOut
 from pos.sites import Site
 
 
@@ -245,6 +246,7 @@ def test_reprint_queues_a_marked_kitchen_job(app_factory, backend):
     resp = api.post(f"/api/orders/{sale['id']}/print")
     assert resp.status_code == 202
     assert resp.get_json() == {"status": "pending", "label": "출력 대기"}
+    PrintStatusOut.model_validate(resp.get_json())
     with app.app_context():
         jobs = db.session.scalars(select(PrintJob).order_by(PrintJob.id)).all()
         assert [(j.kind, j.target, j.reprint) for j in jobs] == [
@@ -268,3 +270,26 @@ def test_the_document_describes_the_board(sqlite_app):
     assert doc["paths"]["/api/orders/{sale_id}/done"]["post"]["security"] == [
         {"session": [], "csrf": []}
     ]
+
+
+def test_the_refund_and_void_apis_take_drinks_off_the_board(app, bar):
+    """Through the real refund and void calls (a manager needs no approver)."""
+    manager = ApiClient(app, "manager", password="manager1234")
+    sale = sell(bar, [("아메리카노", 2, ICED_SHOT), ("유자차", 1, [("온도", "HOT")])])
+    voided = sell(bar, [("카페라떼", 1, [("온도", "ICE")])])
+    body = {
+        "id": str(uuid.uuid4()),
+        "lines": [{"line": 1, "qty": 1}],
+        "reason": "잘못 주문",
+        "payments": [{"method": "cash", "amount": 5000}],
+    }
+    resp = manager.post(f"/api/sales/{sale['id']}/refund", json=body)
+    assert resp.status_code == 201, resp.get_json()
+    resp = manager.post(
+        f"/api/sales/{voided['id']}/void", json={"id": str(uuid.uuid4()), "reason": "중복 결제"}
+    )
+    assert resp.status_code == 201, resp.get_json()
+    (order,) = orders(bar, "all")
+    assert order["sale_id"] == sale["id"]
+    assert [(ln["name"], ln["qty"]) for ln in order["lines"]] == [("아메리카노", 1), ("유자차", 1)]
+    assert bar.post(f"/api/orders/{voided['id']}/done").status_code == 409
