@@ -2,9 +2,14 @@
 brought, sold, took home, the variance, its gross by payment method, the commission and the
 amount payable.
 
-Integer won throughout. ``by_method`` spreads each sale's tenders over its vendors exactly as
-the printed receipts do (``money.apportion_matrix`` of the payments over the vendors' receipt
-totals), so a vendor's slip, its receipts and its row here agree to the won.
+Refunds (issue 7) come off: ``sold`` is units sold less units refunded, ``gross`` the lines'
+amounts after discounts less refunds, ``refunds`` the won given back per vendor and
+``by_method`` less what each refund paid back by each method, spread over the refund's vendors
+the same way. Integer won throughout.
+
+``by_method`` spreads each sale's tenders over its vendors exactly as the printed receipts do
+(``money.apportion_matrix`` of the payments over the vendors' receipt totals), so a vendor's
+slip, its receipts and its row here agree to the won.
 """
 
 from __future__ import annotations
@@ -16,9 +21,10 @@ from inventory.fairs.service import accepted_methods, commission_bp, fair_vendor
 from inventory.models import Product
 from pos import money
 from pos.db import db
+from pos.refunds.models import Refund, RefundLine, RefundPayment
 from pos.sales.models import Payment, Sale, SaleReceipt
 
-from .tally import moved_by_product, sold_by_product
+from .tally import moved_by_product, refunded_by_product, sold_by_product
 
 #: the per-vendor figures the totals row sums
 SUMMED = (
@@ -81,6 +87,40 @@ def by_method(site_id: int) -> dict[int, dict[str, int]]:
     return out
 
 
+def refunds_by_method(site_id: int) -> dict[int, dict[str, int]]:
+    """vendor_id → {method: won paid back}: each refund's payments over its vendors' lines."""
+    vendors: dict[str, dict[int, int]] = {}
+    for refund_id, vendor_id, won in db.session.execute(
+        select(RefundLine.refund_id, RefundLine.vendor_id, func.sum(RefundLine.amount))
+        .join(Refund, Refund.id == RefundLine.refund_id)
+        .where(Refund.site_id == site_id)
+        .group_by(RefundLine.refund_id, RefundLine.vendor_id)
+        .order_by(RefundLine.refund_id, RefundLine.vendor_id)
+    ):
+        vendors.setdefault(refund_id, {})[vendor_id] = int(won or 0)
+    payments: dict[str, list[tuple[str, int]]] = {}
+    for refund_id, method, amount in db.session.execute(
+        select(RefundPayment.refund_id, RefundPayment.method, RefundPayment.amount)
+        .join(Refund, Refund.id == RefundPayment.refund_id)
+        .where(Refund.site_id == site_id)
+        .order_by(RefundPayment.refund_id, RefundPayment.position)
+    ):
+        payments.setdefault(refund_id, []).append((method, int(amount)))
+    out: dict[int, dict[str, int]] = {}
+    for refund_id, per_vendor in vendors.items():
+        pays = payments.get(refund_id, [])
+        ids, totals = list(per_vendor), list(per_vendor.values())
+        if not pays or sum(totals) == 0:
+            continue
+        table = money.apportion_matrix([a for _m, a in pays], totals)
+        for (method, _amount), row in zip(pays, table, strict=True):
+            for vendor_id, won in zip(ids, row, strict=True):
+                if won:
+                    split = out.setdefault(vendor_id, {})
+                    split[method] = split.get(method, 0) + won
+    return out
+
+
 def settlement(fair: Fair) -> dict:
     """``{vendors:[{brn, name, booth, brought, sold, returned, variance, gross, refunds,
     by_method, commission_pct, commission, adjustments, payable}], totals:{…}}``."""
@@ -96,9 +136,14 @@ def settlement(fair: Fair) -> dict:
     returned = _by_vendor(db.session.execute(moved_by_product(site_id, "consign_return")), owner)
     units: dict[int, int] = {}
     gross: dict[int, int] = {}
+    refunds: dict[int, int] = {}
     for vendor_id, _pid, n, won in db.session.execute(sold_by_product(site_id)):
         units[vendor_id] = units.get(vendor_id, 0) + int(n or 0)
         gross[vendor_id] = gross.get(vendor_id, 0) + int(won or 0)
+    for vendor_id, _pid, n, won in db.session.execute(refunded_by_product(site_id)):
+        units[vendor_id] = units.get(vendor_id, 0) - int(n or 0)
+        gross[vendor_id] = gross.get(vendor_id, 0) - int(won or 0)
+        refunds[vendor_id] = refunds.get(vendor_id, 0) + int(won or 0)
     adjustments = dict(
         db.session.execute(
             select(FairAdjustment.vendor_id, func.sum(FairAdjustment.amount))
@@ -107,6 +152,10 @@ def settlement(fair: Fair) -> dict:
         ).all()
     )
     split = by_method(site_id)
+    for vendor_id, back in refunds_by_method(site_id).items():
+        per = split.setdefault(vendor_id, {})
+        for method, won in back.items():
+            per[method] = per.get(method, 0) - won
     methods = list(accepted_methods(fair))
     for per in split.values():
         methods += [m for m in per if m not in methods]
@@ -127,7 +176,7 @@ def settlement(fair: Fair) -> dict:
                 "returned": back,
                 "variance": came - sold - back,
                 "gross": g,
-                "refunds": 0,
+                "refunds": refunds.get(v.id, 0),
                 "by_method": {m: split.get(v.id, {}).get(m, 0) for m in methods},
                 "commission_pct": pct_text(bp),
                 "commission": fee,

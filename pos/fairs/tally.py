@@ -6,7 +6,9 @@ Built once per process with GROUP BY queries, then advanced with only the sales 
 day. Checked on every use against the number of sales the site has handed out order numbers
 for (``order_counters``, written in each sale's transaction, so it equals the count of sales):
 any mismatch — a sale committed late with an earlier timestamp, another database — rebuilds
-from scratch. Refunds (issue 7) must be folded in here and in ``board.sold_by_product``.
+from scratch. Refunds (issue 7) are taken off: units and won per product and vendor, won per
+hour of the sale refunded; the tally remembers the site's refund count and total and rebuilds
+when either moved (refunds are few, a rebuild is a handful of GROUP BYs).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from sqlalchemy import Integer, cast, func, literal_column, select
 from inventory.fairs.models import Consignment, ConsignmentLine
 from inventory.models import StockMove
 from pos.db import db
+from pos.refunds.models import Refund, RefundLine
 from pos.sales.models import Sale, SaleLine
 
 SEOUL_HOURS = 9  # Asia/Seoul is UTC+9 all year (no daylight saving)
@@ -38,6 +41,8 @@ class Tally:
     last_at: datetime | None = None
     #: sales stamped exactly ``last_at`` already counted (several may share a timestamp)
     last_ids: set[str] = field(default_factory=set)
+    #: (count, won) of the site's refunds folded in
+    refunds: tuple[int, int] = (0, 0)
 
 
 def sold_by_product(site_id: int):
@@ -55,6 +60,31 @@ def sold_by_product(site_id: int):
         .where(Sale.site_id == site_id)
         .group_by(SaleLine.vendor_id, SaleLine.product_id)
     )
+
+
+def refunded_by_product(site_id: int):
+    """(vendor_id, product_id, units, won) given back by refunds and voids at the site."""
+    return (
+        select(
+            RefundLine.vendor_id,
+            RefundLine.product_id,
+            func.sum(RefundLine.qty).label("units"),
+            func.sum(RefundLine.amount).label("won"),
+        )
+        .join(Refund, Refund.id == RefundLine.refund_id)
+        .where(Refund.site_id == site_id)
+        .group_by(RefundLine.vendor_id, RefundLine.product_id)
+    )
+
+
+def refund_mark(site_id: int) -> tuple[int, int]:
+    """(count, won) of the site's refunds: one indexed aggregate."""
+    n, won = db.session.execute(
+        select(func.count(), func.coalesce(func.sum(Refund.total), 0)).where(
+            Refund.site_id == site_id
+        )
+    ).one()
+    return int(n), int(won)
 
 
 def brought_by_product(site_id: int):
@@ -97,7 +127,7 @@ def sales_tally(site_id: int, expected_count: int) -> Tally:
         tally = _tallies.get(key)
         if tally is not None:
             _advance(tally, site_id)
-        if tally is None or tally.count != expected_count:
+        if tally is None or tally.count != expected_count or tally.refunds != refund_mark(site_id):
             tally = _full(site_id)
             _tallies[key] = tally
         return _snapshot(tally)
@@ -113,6 +143,7 @@ def _snapshot(t: Tally) -> Tally:
         dict(t.vendor_gross),
         t.last_at,
         set(),
+        t.refunds,
     )
 
 
@@ -133,6 +164,7 @@ def _full(site_id: int) -> Tally:
             t.hours[int(h)] = int(won or 0)
         t.count += int(count)
         t.gross += int(won or 0)
+    _take_refunds(t, site_id)
     t.last_at = db.session.execute(
         select(func.max(Sale.created_at)).where(Sale.site_id == site_id)
     ).scalar()
@@ -143,6 +175,28 @@ def _full(site_id: int) -> Tally:
             )
         )
     return t
+
+
+def _take_refunds(t: Tally, site_id: int) -> None:
+    """Take the site's refunds off the sales just tallied (``_full``)."""
+    t.refunds = refund_mark(site_id)
+    if not t.refunds[0]:
+        return
+    for vendor_id, product_id, units, won in db.session.execute(refunded_by_product(site_id)):
+        entry = t.sold.setdefault(product_id, [0, 0])
+        entry[0] -= int(units or 0)
+        entry[1] -= int(won or 0)
+        t.vendor_gross[vendor_id] = t.vendor_gross.get(vendor_id, 0) - int(won or 0)
+    hour = local_hour_sql().label("hour")
+    for h, won in db.session.execute(
+        select(hour, func.sum(Refund.total))
+        .join(Sale, Sale.id == Refund.sale_id)
+        .where(Refund.site_id == site_id)
+        .group_by(hour)
+    ):
+        if h is not None:
+            t.hours[int(h)] = t.hours.get(int(h), 0) - int(won or 0)
+    t.gross -= t.refunds[1]
 
 
 def _advance(t: Tally, site_id: int) -> None:

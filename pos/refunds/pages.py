@@ -101,8 +101,7 @@ def sale_refund(sale_id: str):
             strict=False,  # the form's id is text, not a UUID object
         )
         total = sum(
-            p.amount
-            for p in plan_lines(rec, asked.lines, refunded_by_line(load_refunds(rec.id)))
+            p.amount for p in plan_lines(rec, asked.lines, refunded_by_line(load_refunds(rec.id)))
         )
         payload = RefundIn.model_validate(
             {

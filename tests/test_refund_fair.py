@@ -1,0 +1,167 @@
+"""Refunds at a fair (issue 7, DESIGN §5 settlement row): the live board and the settlement
+take them off, worked out BY HAND on the HAND fair of test_fairs_settlement.
+
+S1  A1×2 24,000 + B1×1 13,000 = 37,000; cash 17,000 + card 20,000
+    → A cash 11,027 card 12,973; B cash 5,973 card 7,027 (see test_fairs_settlement).
+S3  A2×1 5,000 + C1×1 6,000 = 11,000 − 500 → A 4,773, C 5,727; local_currency 10,500.
+R1  S1 line 1, one 건표고 of two: 24,000 × 1/2 = 12,000, back by card (취소 승인번호).
+R2  S3 line 2, the 비누: its net 5,727, back as local_currency.
+A: sold 3 − 1 = 2, gross 28,773 − 12,000 = 16,773, refunds 12,000,
+   cash 11,027, card 12,973 − 12,000 = 973, local 4,773; commission 1,677.3 → 1,677,
+   payable 15,096.
+B: sold 1, gross 13,000, cash 5,973, card 7,027; 12.5 % → 1,625, payable 11,375.
+C: sold 0, gross 0, refunds 5,727, local 0; commission 0, payable 0.
+Board: gross 47,500 − 17,727 = 29,773; A1 sold 1 left 9 (one back on the table), C1 sold 0
+left 10. Counted after close A1 9, A2 9, B1 9, C1 10: variance 0 everywhere.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select
+from support import ApiClient
+from test_fairs_settlement import URL, hand  # noqa: F401  (the HAND fair fixture)
+
+from inventory.fairs.models import Fair
+from inventory.fairs.schemas import SettlementOut
+from pos.db import db
+from pos.fairs.board import board_fingerprint
+from pos.sites import Site
+
+
+def sale(api, ids, lines, payments, discount=0) -> dict:
+    body = {
+        "id": str(uuid.uuid4()),
+        "lines": [{"product_id": ids[s], "qty": q, "options": []} for s, q in lines],
+        "discount": discount,
+        "payments": payments,
+    }
+    resp = api.post("/api/sales", json=body)
+    assert resp.status_code == 201, resp.get_json()
+    return resp.get_json()
+
+
+def give_back(api, sale_id, lines, payments) -> dict:
+    body = {
+        "id": str(uuid.uuid4()),
+        "lines": [{"line": line, "qty": qty} for line, qty in lines],
+        "reason": "불량",
+        "payments": payments,
+    }
+    resp = api.post(f"/api/sales/{sale_id}/refund", json=body)
+    assert resp.status_code == 201, resp.get_json()
+    return resp.get_json()
+
+
+def fingerprint(app):
+    with app.app_context():
+        site = db.session.scalars(select(Site).where(Site.code == "HAND")).one()
+        fair = db.session.get(Fair, site.id)
+        return board_fingerprint(fair)
+
+
+def products(board) -> dict:
+    return {p["sku"]: p for v in board["vendors"] for p in v["products"]}
+
+
+def test_board_and_settlement_take_refunds_off(hand):  # noqa: F811
+    app = hand
+    api = ApiClient(app, "admin", password="admin1234")
+    ids, brn = app.ids, app.brn
+    assert api.post(f"{URL}/open", json={}).status_code == 200
+    s1 = sale(
+        api,
+        ids,
+        [("A1", 2), ("B1", 1)],
+        [
+            {"method": "cash", "amount": 17000},
+            {"method": "card", "amount": 20000, "approval_no": "1"},
+        ],
+    )
+    s3 = sale(
+        api,
+        ids,
+        [("A2", 1), ("C1", 1)],
+        [{"method": "local_currency", "amount": 10500}],
+        discount=500,
+    )
+    board = api.get(f"{URL}/board").get_json()
+    assert board["gross"] == 47500 and products(board)["H-A1"]["sold"] == 2
+    mark = fingerprint(app)
+
+    r1 = give_back(
+        api, s1["id"], [(1, 1)], [{"method": "card", "amount": 12000, "approval_no": "C1"}]
+    )
+    assert r1["total"] == 12000
+    assert fingerprint(app) != mark
+    r2 = give_back(api, s3["id"], [(2, 1)], [{"method": "local_currency", "amount": 5727}])
+    assert r2["total"] == 5727
+
+    board = api.get(f"{URL}/board").get_json()
+    assert board["gross"] == 29773
+    assert board["sales"] == 2
+    by_vendor = {v["name"]: v["gross"] for v in board["vendors"]}
+    assert by_vendor == {
+        "산청지역자활센터": 16773,
+        "김해지역자활센터": 13000,
+        "마산지역자활센터": 0,
+    }
+    goods = products(board)
+    assert (goods["H-A1"]["sold"], goods["H-A1"]["left"]) == (1, 9)
+    assert (goods["H-A2"]["sold"], goods["H-B1"]["sold"]) == (1, 1)
+    assert (goods["H-C1"]["sold"], goods["H-C1"]["left"]) == (0, 10)
+    assert sum(h["gross"] for h in board["per_hour"]) == 29773
+
+    assert api.post(f"{URL}/close", json={}).status_code == 200
+    for vendor, counted in (
+        ("산청지역자활센터", {"A1": 9, "A2": 9}),
+        ("김해지역자활센터", {"B1": 9}),
+        ("마산지역자활센터", {"C1": 10}),
+    ):
+        body = {
+            "id": str(uuid.uuid4()),
+            "brn": brn[vendor],
+            "lines": [{"product_id": ids[s], "counted": n} for s, n in counted.items()],
+        }
+        assert api.post(f"{URL}/counts", json=body).status_code == 201
+    got = api.get(f"{URL}/settlement").get_json()
+    SettlementOut.model_validate(got)
+    rows = {v["name"]: v for v in got["vendors"]}
+
+    def nonzero(split):
+        return {m: won for m, won in split.items() if won}
+
+    a, b, c = rows["산청지역자활센터"], rows["김해지역자활센터"], rows["마산지역자활센터"]
+    assert (a["sold"], a["gross"], a["refunds"], a["commission"], a["payable"]) == (
+        2,
+        16773,
+        12000,
+        1677,
+        15096,
+    )
+    assert nonzero(a["by_method"]) == {"cash": 11027, "card": 973, "local_currency": 4773}
+    assert (a["brought"], a["returned"], a["variance"]) == (20, 18, 0)
+    assert (b["sold"], b["gross"], b["refunds"], b["commission"], b["payable"]) == (
+        1,
+        13000,
+        0,
+        1625,
+        11375,
+    )
+    assert nonzero(b["by_method"]) == {"cash": 5973, "card": 7027}
+    assert (c["sold"], c["gross"], c["refunds"], c["payable"], c["variance"]) == (0, 0, 5727, 0, 0)
+    assert nonzero(c["by_method"]) == {}
+    totals = got["totals"]
+    assert (totals["sold"], totals["gross"], totals["refunds"], totals["payable"]) == (
+        3,
+        29773,
+        17727,
+        26471,
+    )
+    assert nonzero(totals["by_method"]) == {
+        "cash": 17000,
+        "card": 8000,
+        "local_currency": 4773,
+    }
+    assert sum(totals["by_method"].values()) == totals["gross"]
