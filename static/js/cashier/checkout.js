@@ -146,6 +146,13 @@ export function checkoutPart() {
         this.dropPayHistory();
         this.fairNotice = message;
         this.showToast(message);
+      } else if (err.code === "no_shift") {
+        // the till is not open (closed from the back office, or never opened): open it first;
+        // the cart and the payment step stay
+        this.screen = "pay";
+        this.payError = message;
+        this.needsFloat = true;
+        this.openFloat();
       } else if (err.code === "insufficient_stock" || err.code === "sold_out" || err.code === "unknown_product") {
         this.screen = "sell";
         this.dropPayHistory();

@@ -11,6 +11,7 @@ import { availabilityPart } from "./availability.js";
 import { boothPart } from "./booth.js";
 import { cartPart } from "./cart.js";
 import { checkoutPart } from "./checkout.js";
+import { countPart } from "./count.js";
 import { discountPart } from "./discount.js";
 import { donePart } from "./done.js";
 import { keypadPart } from "./keypad.js";
@@ -138,6 +139,7 @@ document.addEventListener("alpine:init", () => {
       approvalPart(),
       shiftPart(),
       tillPart(),
+      countPart(),
       todayPart(),
       refundPart(),
       boothPart(),

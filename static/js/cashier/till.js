@@ -73,6 +73,10 @@ export function tillPart() {
     },
 
     tillPress(key) {
+      if (this.tillOpen === "close" && this.count.on) {
+        this.denomPress(key);
+        return;
+      }
       let value = String(this.till.value || "");
       if (key === "back") value = value.slice(0, -1);
       else if (key === "clear") value = "";
@@ -141,6 +145,7 @@ export function tillPart() {
     async openClose(form) {
       this.logoutForm = form || null;
       this.resetTill();
+      this.resetCount();
       this.closeFigures = this.shift;
       this.closeResult = null;
       this.tillOpen = "close";
@@ -155,6 +160,11 @@ export function tillPart() {
     get overShort() {
       if (!this.closeFigures || this.till.value === "") return null;
       return this.tillAmount - this.closeFigures.expected_cash;
+    },
+
+    /** "+4,500원", "−2,500원", and "0원" without a sign. */
+    signed(value, sign) {
+      return value ? `${sign}${won(value)}` : won(0);
     },
 
     overShortText(value) {

@@ -7,7 +7,7 @@ import { api, errorMessage } from "./api.js";
 const TODAY_LIMIT = 50;
 
 const STATUS_LABELS = {
-  completed: "판매",
+  completed: "완료",
   partly_refunded: "부분 환불",
   refunded: "환불됨",
   voided: "결제 취소",
