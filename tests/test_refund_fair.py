@@ -165,3 +165,58 @@ def test_board_and_settlement_take_refunds_off(hand):  # noqa: F811
         "local_currency": 4773,
     }
     assert sum(totals["by_method"].values()) == totals["gross"]
+
+
+def test_joint_checkout_refund_prints_one_receipt_per_vendor(hand):  # noqa: F811
+    """A refund of lines of two vendors: a 반품 영수증 each, numbered like the sale's receipts,
+    the money back split over them in the order of the refund's payments."""
+    from escpos_decoder import decode_escpos
+
+    from pos.refunds.printing import refund_documents, render_refund
+    from pos.refunds.record import load_refund
+    from pos.sales.record import load_sale_record
+
+    app = hand
+    api = ApiClient(app, "admin", password="admin1234")
+    assert api.post(f"{URL}/open", json={}).status_code == 200
+    s1 = sale(
+        api,
+        app.ids,
+        [("A1", 2), ("B1", 1)],
+        [
+            {"method": "cash", "amount": 17000},
+            {"method": "card", "amount": 20000, "approval_no": "1"},
+        ],
+    )
+    out = give_back(
+        api,
+        s1["id"],
+        [(1, 1), (2, 1)],
+        [
+            {"method": "cash", "amount": 15000},
+            {"method": "card", "amount": 10000, "approval_no": "C55"},
+        ],
+    )
+    assert [r["receipt_no"] for r in out["receipts"]] == [
+        out["receipt_no"] + "-1",
+        out["receipt_no"] + "-2",
+    ]
+    assert [r["original_receipt_no"] for r in out["receipts"]] == [
+        r["receipt_no"] for r in s1["receipts"]
+    ]
+    assert [r["total"] for r in out["receipts"]] == [12000, 13000]
+    with app.app_context():
+        refund = load_refund(out["id"])
+        docs = refund_documents(refund, load_sale_record(s1["id"]))
+        assert [d.total for d in docs] == [-12000, -13000]
+        assert [[(p.method, p.amount) for p in d.payments] for d in docs] == [
+            [("현금 환불", -12000)],
+            [("현금 환불", -3000), ("카드 환불", -10000)],
+        ]
+        assert [d.header.name for d in docs] == ["산청지역자활센터", "김해지역자활센터"]
+        stream = decode_escpos(render_refund(refund, load_sale_record(s1["id"])))
+    hangul = " ".join(stream.hangul_segments)
+    assert hangul.count("반품 영수증") == 2
+    assert "산청지역자활센터" in hangul and "김해지역자활센터" in hangul
+    text = "\n".join(stream.lines)
+    assert "-12,000원" in text and "-13,000원" in text and "C55" in text

@@ -196,3 +196,33 @@ def test_a_sale_placed_by_another_cashier_is_refundable_here(app, cashier):
     sale = other.post("/api/sales", json=body).get_json()
     out = refund(cashier, sale["id"], refund_body(amount=12000))
     assert out["total"] == 12000
+
+
+def test_the_approvers_pin_is_not_part_of_the_refund_or_its_hash(app, cashier):
+    """The tablet resends with the manager's PIN typed again: the same refund (200)."""
+    sale = sell(cashier)
+    body = refund_body(amount=TOTAL)
+    assert cashier.post(f"/api/sales/{sale['id']}/refund", json=body).status_code == 201
+    by_password = dict(body, approver={"username": "manager", "password": "manager1234"})
+    assert cashier.post(f"/api/sales/{sale['id']}/refund", json=by_password).status_code == 200
+    with app.app_context():
+        stored = db.session.get(Refund, body["id"])
+        assert MANAGER["pin"] not in stored.request_hash and stored.approver_id is not None
+
+
+def test_the_refund_receipt_in_image_mode(app_factory):
+    from escpos_decoder import decode_escpos
+
+    from pos.refunds.printing import render_refund
+    from pos.refunds.record import load_refund
+    from pos.sales.record import load_sale_record
+
+    app = app_factory("sqlite", PRINTER_HANGUL="image", PRINTER_COLUMNS=48)
+    api = ApiClient(app, "cashier3", pin="1234")
+    sale = sell(api)
+    out = refund(api, sale["id"], refund_body(lines=[(2, 1)], amount=12000))
+    with app.app_context():
+        data = render_refund(load_refund(out["id"]), load_sale_record(sale["id"]))
+    stream = decode_escpos(data)
+    assert stream.rasters and not stream.hangul_segments
+    assert stream.qr_data == [sale["receipt_url"].encode()]
