@@ -112,6 +112,10 @@ class ProductForm(_Form):
     sort: Annotated[int, BeforeValidator(lambda v: _number(v) or 0), Field(ge=0, le=99999)] = 0
     description: Text = Field(default="", max_length=1000)
     option_group_ids: list[int] = []
+    #: drinks: a bar ticket prints and the order board shows it
+    made_to_order: Check = False
+    #: 만원의 행복: each unit sold owes one unit to this campaign's donation
+    campaign_id: OptionalInt = None
 
     @field_validator("tax")
     @classmethod

@@ -8,6 +8,8 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from inventory import catalog_service as svc
+from inventory.campaigns import service as campaign_service
+from inventory.campaigns.models import Campaign
 from inventory.imports_read import clean_text
 from inventory.models import OptionGroup, Product, Vendor
 from pos import money
@@ -74,11 +76,34 @@ def _shown_product(product: Product) -> MultiDict:
             "low_stock": "" if product.low_stock is None else str(product.low_stock),
             "sort": str(product.sort or 0),
             "description": product.description or "",
+            "made_to_order": "1" if product.made_to_order else "",
+            "campaign_id": str(product.campaign_id or ""),
         }
     )
     for group in product.option_groups:
         values.add("option_group_ids", str(group.id))
     return values
+
+
+def _save(product: Product | None, form: ProductForm) -> Product:
+    """The catalog's save plus the café fields (made to order, 만원의 행복 campaign)."""
+    fields = form.model_dump()
+    made_to_order, campaign_id = fields.pop("made_to_order"), fields.pop("campaign_id")
+    if campaign_id is not None and db.session.get(Campaign, campaign_id) is None:
+        raise svc.Invalid({"campaign_id": "없는 캠페인입니다"})
+    saved = svc.save_product(product, **fields)
+    saved.made_to_order = made_to_order
+    saved.campaign_id = campaign_id
+    db.session.flush()
+    return saved
+
+
+def _campaign_choices(product: Product | None) -> list[tuple[int, str]]:
+    return [
+        (c.id, c.name if c.active else f"{c.name} (끝남)")
+        for c in campaign_service.campaigns()
+        if c.active or (product is not None and product.campaign_id == c.id)
+    ]
 
 
 def _product_form(product: Product | None):
@@ -94,7 +119,7 @@ def _product_form(product: Product | None):
             )
             errors = {**taken, **errors}
         else:
-            saved, errors = saved_or_errors(lambda: svc.save_product(product, **form.model_dump()))
+            saved, errors = saved_or_errors(lambda: _save(product, form))
             if saved is not None:
                 flash(f"상품 '{saved.name}'{particle(saved.name, '을/를')} 저장했습니다", "ok")
                 return redirect(url_for(".products", q=saved.sku))
@@ -119,6 +144,7 @@ def _product_form(product: Product | None):
         ],
         vendors=vendor_choices,
         groups=svc.option_groups(),
+        campaigns=_campaign_choices(product),
         tax_labels=TAX_LABELS,
         won=money.won,
     ), (422 if errors else 200)
