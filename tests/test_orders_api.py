@@ -293,3 +293,19 @@ def test_the_refund_and_void_apis_take_drinks_off_the_board(app, bar):
     assert order["sale_id"] == sale["id"]
     assert [(ln["name"], ln["qty"]) for ln in order["lines"]] == [("아메리카노", 1), ("유자차", 1)]
     assert bar.post(f"/api/orders/{voided['id']}/done").status_code == 409
+
+
+def test_the_bar_page_for_cashiers_and_managers(sqlite_app):
+    cashier = ApiClient(sqlite_app, "cashier3", pin="1234")
+    html = cashier.get("/bar").get_data(as_text=True)
+    assert "<title>주문 현황판 · 꿈이든 the 카페 3호 인천여성의광장점</title>" in html
+    assert 'href="/pos"' in html and "계산 화면" in html
+    assert "js/orders/board.js" in html and "vendor/alpine.min.js" in html
+    assert '"poll_ms": 5000' in html
+    manager = ApiClient(sqlite_app, "manager", password="manager1234")
+    page = manager.get("/bar").get_data(as_text=True)
+    assert 'href="/admin"' in page and "계산 화면" not in page
+    # the back office's menu links the board now that its page exists
+    assert 'href="/bar"' in manager.get("/admin").get_data(as_text=True)
+    resp = sqlite_app.test_client().get("/bar")
+    assert resp.status_code == 302 and resp.headers["Location"] == "/login?next=/bar"
