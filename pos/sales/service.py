@@ -177,7 +177,7 @@ def place_sale(
         receipt_no=receipt_no,
         status=SaleStatus.COMPLETED,
         subtotal=sum(p.amount for p in priced),
-        discount=payload.discount,
+        discount=sum(p.discount_share for p in priced),
         total=total,
         taxable_total=taxable_total,
         taxable_supply=split.taxable_supply,
