@@ -51,7 +51,10 @@ def open_shift(payload: ShiftIn, *, site: SiteInfo, user) -> tuple[Shift, bool]:
     """(the shift, created?); 409 ``shift_open`` while the user has another open shift here."""
     if (shift := replay_open(payload, user)) is not None:
         return shift, False
-    if open_shift_id(site.id, user.id) is not None:
+    if (open_id := open_shift_id(site.id, user.id)) is not None:
+        # a twin request may have opened this very id between the two reads
+        if open_id == str(payload.id) and (shift := replay_open(payload, user)) is not None:
+            return shift, False
         raise ApiError(409, "shift_open", SHIFT_OPEN)
     shift = Shift(
         id=str(payload.id),
@@ -136,6 +139,8 @@ def record_movement(
     if shift_id is None and kind != CashMoveKind.NO_SALE:
         raise ApiError(409, "no_shift", NO_SHIFT)
     if kind == CashMoveKind.PAY_OUT:
+        # two payouts at once on PostgreSQL wait here one by one (SQLite writes are serial)
+        db.session.execute(select(Shift.id).where(Shift.id == shift_id).with_for_update())
         in_drawer = live_expected(db.session.get(Shift, shift_id))
         if payload.amount > in_drawer:
             raise ApiError(
