@@ -44,6 +44,7 @@ def test_a_drink_sale_waits_on_the_board_with_its_options(bar):
     assert order["sale_id"] == sale["id"] and order["number"] == sale["number"]
     assert (order["order_type"], order["label"], order["status"]) == ("togo", "포장", "waiting")
     assert order["minutes"] == 0 and order["done_at"] is None
+    assert order["print"] == {"status": "none", "label": "프린터 없음", "error": None}
     assert order["created_at"] == sale["created_at"]
     # only what the bar makes: the madeleine is handed over at the till
     assert order["lines"] == [
@@ -254,6 +255,8 @@ def test_reprint_queues_a_marked_kitchen_job(app_factory, backend):
             ("kitchen", "kitchen", False),
             ("kitchen", "kitchen", True),
         ]
+    (order,) = orders(api)
+    assert order["print"]["status"] == "pending" and order["print"]["label"] == "출력 대기"
     # the sale's own print state is still its receipt's
     assert api.get(f"/api/sales/{sale['id']}").get_json()["print"]["status"] == "pending"
 

@@ -13,6 +13,8 @@ from sqlalchemy import select, update
 
 from pos.api import ApiError
 from pos.db import db, utcnow
+from pos.receipts.models import JobKind, PrintJob
+from pos.receipts.queue import print_info
 from pos.sales.enums import SaleStatus
 from pos.sales.models import Sale
 from pos.sales.record import local_time
@@ -52,7 +54,22 @@ def _rows(site_id: int, status: str, sale_id: str | None = None):
     return db.session.execute(q).all()
 
 
-def _view(ticket: OrderTicket, order_type: str | None, lines, now: datetime) -> dict:
+def ticket_jobs(sale_ids) -> dict[str, PrintJob]:
+    """Sale id -> its latest bar ticket job (the board warns when one did not print)."""
+    ids = list(sale_ids)
+    if not ids:
+        return {}
+    jobs = db.session.scalars(
+        select(PrintJob)
+        .where(PrintJob.sale_id.in_(ids), PrintJob.kind == JobKind.KITCHEN)
+        .order_by(PrintJob.id)
+    ).all()
+    return {job.sale_id: job for job in jobs}
+
+
+def _view(
+    ticket: OrderTicket, order_type: str | None, lines, now: datetime, job: PrintJob | None
+) -> dict:
     return {
         "sale_id": ticket.sale_id,
         "number": ticket.number,
@@ -63,6 +80,7 @@ def _view(ticket: OrderTicket, order_type: str | None, lines, now: datetime) -> 
         "status": ticket.status,
         "done_at": local_time(ticket.done_at).isoformat() if ticket.done_at else None,
         "lines": [ln.view() for ln in lines],
+        "print": print_info(job),
     }
 
 
@@ -74,10 +92,11 @@ def board_orders(site_id: int, status: str = "waiting") -> list[dict]:
             422, "invalid_status", "상태는 waiting, done, all 중 하나여야 합니다", "status"
         )
     rows = _rows(site_id, status)
-    lines = make_lines(r[0].sale_id for r in rows)
+    ids = [r[0].sale_id for r in rows]
+    lines, jobs = make_lines(ids), ticket_jobs(ids)
     now = utcnow()
     return [
-        _view(ticket, order_type, lines[ticket.sale_id], now)
+        _view(ticket, order_type, lines[ticket.sale_id], now, jobs.get(ticket.sale_id))
         for ticket, order_type, _ in rows
         if lines.get(ticket.sale_id)
     ]
@@ -113,4 +132,4 @@ def set_done(site_id: int, sale_id: str, user_id: int | None, done: bool = True)
     db.session.expire_all()
     ticket, order_type = ticket_of(site_id, sale_id)
     lines = make_lines([sale_id]).get(sale_id, [])
-    return _view(ticket, order_type, lines, utcnow())
+    return _view(ticket, order_type, lines, utcnow(), ticket_jobs([sale_id]).get(sale_id))

@@ -17,6 +17,13 @@ class OrderLineOut(_Out):
     options: list[str]
 
 
+class TicketPrintOut(_Out):
+    #: the latest bar ticket job: pending, retrying, printed, sent, failed, or none (no printer)
+    status: str
+    label: str
+    error: str | None
+
+
 class OrderOut(_Out):
     sale_id: str
     number: int
@@ -31,6 +38,8 @@ class OrderOut(_Out):
     status: str
     done_at: str | None
     lines: list[OrderLineOut]
+    #: whether its bar ticket printed (the board warns when it did not)
+    print: TicketPrintOut
 
 
 class OrdersOut(_Out):

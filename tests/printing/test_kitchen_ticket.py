@@ -5,7 +5,7 @@ after the receipt."""
 from __future__ import annotations
 
 import pytest
-from live import FakePrinter
+from live import FakePrinter, free_port
 from orders_support import ICED_SHOT, make_drinks_to_order, sell
 from support import ApiClient
 
@@ -164,3 +164,20 @@ def test_kitchen_printer_takes_the_ticket_and_reprints(app_factory, printers_on,
     assert len(bar.jobs) == 2 and len(till.jobs) == 2
     again = decode(bar.jobs[1])
     assert again.lines[0] == "[재출력]" and again.lines[1] == f"주문 {sale['number']}"
+
+
+def test_the_board_tells_when_the_bar_printer_is_off(app_factory, printers_on):
+    till = printers_on()
+    app = app_factory(
+        PRINTER_URL=till.url,
+        KITCHEN_PRINTER_URL=f"tcp://127.0.0.1:{free_port()}",
+        PRINTER_TIMEOUT=1.0,
+    )
+    make_drinks_to_order(app)
+    api = ApiClient(app, "cashier3", pin="1234")
+    sell(api, [("아메리카노", 1, ICED_SHOT)], method="card")
+    with app.app_context():
+        assert process_due_jobs() == 1  # the receipt; the bar's ticket waits for its printer
+    (order,) = api.get("/api/orders").get_json()["orders"]
+    assert order["print"]["status"] == "retrying" and order["print"]["label"] == "재시도 중"
+    assert "전원" in order["print"]["error"]  # the Korean reason the tile shows

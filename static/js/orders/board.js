@@ -136,6 +136,11 @@ function board() {
       return order.minutes < 1 ? "방금" : `${order.minutes}분 전`;
     },
 
+    /** The bar ticket did not print (yet): the tile says so, so nobody waits for paper. */
+    printTrouble(order) {
+      return ["retrying", "failed"].includes(order.print?.status);
+    },
+
     tileClass(order) {
       return {
         late: order.minutes >= LATE_MIN && order.minutes < VERY_LATE_MIN,
