@@ -5,6 +5,8 @@ the board in the back office. Screenshots at 1024×768 and 800×1280."""
 
 from __future__ import annotations
 
+import re
+import sqlite3
 import time
 
 import pytest
@@ -168,3 +170,28 @@ def test_strangers_are_sent_to_log_in(bar_page):
     page = bar_page(TABLET)
     page.goto("/bar")
     page.wait_for_url("**/login?next=/bar")
+
+
+def age_ticket(server, number: int, minutes: int) -> None:
+    """Make today's ticket ``number`` older in the server's own database."""
+    with sqlite3.connect(server.live.instance / "pos.sqlite3") as conn:
+        conn.execute(
+            "UPDATE order_tickets SET created_at = datetime(created_at, ?) WHERE number = ?",
+            (f"-{minutes} minutes", number),
+        )
+
+
+def test_late_orders_turn_orange_then_red(bar_page, bar_server, shot):
+    page = bar_page(TABLET)
+    login_pin(page, "김하늘", "1234")
+    late = sell(page, [("핫초코", 1, [("사이즈", "라지")])], "here")
+    later = sell(page, [("에스프레소", 2, [("샷 추가", "샷 추가")])], "togo")
+    age_ticket(bar_server, late["number"], 8)
+    age_ticket(bar_server, later["number"], 13)
+    page.goto("/bar")
+    expect(tile(page, late["number"])).to_have_class(re.compile(r"\blate\b"))
+    expect(tile(page, late["number"]).locator(".bar-age")).to_have_text("8분 전")
+    expect(tile(page, later["number"])).to_have_class(re.compile(r"\bvery-late\b"))
+    expect(tile(page, later["number"]).locator(".bar-age")).to_have_text("13분 전")
+    expect(tile(page, later["number"]).locator(".bar-print-state")).to_be_hidden()
+    shot(page, "bar-board-late-1024")
