@@ -9,14 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import select
 
-from pos.db import db
+from pos.db import db, utcnow
 
 from .models import REFUND_KIND_LABELS, Refund, RefundKind, RefundLine, RefundPayment
+
+KST = ZoneInfo("Asia/Seoul")
 
 #: minutes after a sale in which it may be voided (결제 취소), unless VOID_MINUTES says otherwise
 DEFAULT_VOID_MINUTES = 10
@@ -173,3 +176,31 @@ def refunded_by_method(refunds: Iterable[RefundRecord]) -> dict[str, int]:
         for p in r.payments:
             out[p.method] = out.get(p.method, 0) + p.amount
     return out
+
+
+def refunds_view(refunds: Sequence[RefundRecord]) -> list[dict]:
+    """The sale's refunds as GET /api/sales/ID lists them, oldest first."""
+    return [
+        {
+            "id": r.id,
+            "kind": r.kind,
+            "label": r.label,
+            "receipt_no": r.receipt_no,
+            "total": r.total,
+            "reason": r.reason,
+            "created_at": r.created_at.replace(tzinfo=UTC).astimezone(KST).isoformat(),
+            "lines": [
+                {"line": ln.position + 1, "qty": ln.qty, "amount": ln.amount} for ln in r.lines
+            ],
+        }
+        for r in refunds
+    ]
+
+
+def is_voidable(status: str, sold_at: datetime, refunds: Sequence[RefundRecord] = ()) -> bool:
+    """결제 취소 is still possible: completed, nothing refunded, within VOID_MINUTES."""
+    return (
+        status == "completed"
+        and not refunds
+        and utcnow() - sold_at <= timedelta(minutes=void_minutes())
+    )

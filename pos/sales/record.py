@@ -12,14 +12,14 @@ import dataclasses
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Column, select
 
 from pos import money
-from pos.db import db, utcnow
-from pos.refunds.record import RefundRecord, refunded_by_line, void_minutes
+from pos.db import db
+from pos.refunds.record import RefundRecord, is_voidable, refunded_by_line, refunds_view
 
 from .enums import CASH_LIKE, CashReceiptPurpose, PaymentMethod, SaleStatus
 from .models import CashReceipt, Payment, Sale, SaleLine, SaleReceipt
@@ -283,39 +283,19 @@ def cash_like_amount(payments) -> int:
     return sum(p.amount for p in payments if p.method in CASH_LIKE)
 
 
-def refunds_view(refunds: Sequence[RefundRecord]) -> list[dict]:
-    """The sale's refunds as GET /api/sales/ID lists them, oldest first."""
-    return [
-        {
-            "id": r.id,
-            "kind": r.kind,
-            "label": r.label,
-            "receipt_no": r.receipt_no,
-            "total": r.total,
-            "reason": r.reason,
-            "created_at": local_time(r.created_at).isoformat(),
-            "lines": [
-                {"line": ln.position + 1, "qty": ln.qty, "amount": ln.amount} for ln in r.lines
-            ],
-        }
-        for r in refunds
-    ]
+def _line_refunds(ln: SaleLineRecord, refunded: dict[int, tuple[int, int]]) -> dict:
+    units = refunded.get(ln.position, (0, 0))[0]
+    return {"refunded": units, "refundable": ln.qty - units}
 
 
-def is_voidable(rec: SaleRecord, refunds: Sequence[RefundRecord] = ()) -> bool:
-    """결제 취소 is still possible: completed, nothing refunded, within VOID_MINUTES."""
-    return (
-        rec.status == SaleStatus.COMPLETED
-        and not refunds
-        and utcnow() - rec.created_at <= timedelta(minutes=void_minutes())
-    )
-
-
-def sale_view(rec: SaleRecord, refunds: Sequence[RefundRecord] = ()) -> dict:
-    """The sale as the API shows it (DESIGN §5), all but its print job's state; ``refunds``
-    are the sale's refunds (none for a sale just placed)."""
+def sale_view(rec: SaleRecord, refunds: Sequence[RefundRecord] | None = None) -> dict:
+    """The sale as the API shows it (DESIGN §5), all but its print job's state. ``refunds``:
+    the sale's refunds as read back (GET /api/sales/ID), which also gives each line its
+    ``refunded`` and ``refundable`` units; None for a sale just placed (nothing refunded)."""
     tender_splits = money.tender_vat(rec.vat_split, [p.amount for p in rec.payments])
     cash = rec.cash_receipt
+    read_back = refunds is not None
+    refunds = refunds or ()
     refunded = refunded_by_line(refunds)
     return {
         "id": rec.id,
@@ -341,8 +321,7 @@ def sale_view(rec: SaleRecord, refunds: Sequence[RefundRecord] = ()) -> dict:
                 "product_id": ln.product_id,
                 **ln.view(),
                 "receipt": ln.receipt_position,
-                "refunded": refunded.get(ln.position, (0, 0))[0],
-                "refundable": ln.qty - refunded.get(ln.position, (0, 0))[0],
+                **(_line_refunds(ln, refunded) if read_back else {}),
             }
             for ln in rec.lines
         ],
@@ -393,5 +372,5 @@ def sale_view(rec: SaleRecord, refunds: Sequence[RefundRecord] = ()) -> dict:
         "refunds": refunds_view(refunds),
         "refunded_total": sum(r.total for r in refunds),
         "refundable_total": rec.total - sum(r.total for r in refunds),
-        "voidable": is_voidable(rec, refunds),
+        "voidable": is_voidable(rec.status, rec.created_at, refunds),
     }

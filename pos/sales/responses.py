@@ -92,10 +92,10 @@ class SaleLineOut(BaseModel):
     tax: str
     #: index into ``receipts``: which legal seller sold this line
     receipt: int
-    #: units given back by refunds so far
-    refunded: int = 0
-    #: units that may still be refunded
-    refundable: int = 0
+    #: units given back by refunds so far (GET /api/sales/ID)
+    refunded: int | None = None
+    #: units that may still be refunded (GET /api/sales/ID)
+    refundable: int | None = None
 
 
 class SellerOut(BaseModel):

@@ -24,7 +24,7 @@ from .service import PlacedSale, place_sale, replay_sale, stored_sale, visible_s
 def sale_json(placed: PlacedSale) -> dict:
     """The sale as the API shows it, with its refunds and its print job's state."""
     status = placed.print_status
-    refunds = () if placed.created else load_refunds(placed.record.id)
+    refunds = None if placed.created else load_refunds(placed.record.id)
     return {
         **sale_view(placed.record, refunds),
         "print": {
