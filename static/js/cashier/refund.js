@@ -150,6 +150,16 @@ export function refundPart() {
       await this.sendReturn("void", body, "결제 취소");
     },
 
+    /** The sale changed under the form (another tablet refunded it): read it again and keep
+     * no more units than are left; a new id, as the body will differ. */
+    async refreshReturn(saleId) {
+      if (!(await this.reloadSale(saleId)) || !this.refund) return;
+      this.sale.lines.forEach((l, i) => {
+        if ((this.refund.qty[i + 1] || 0) > l.refundable) this.refund.qty[i + 1] = l.refundable;
+      });
+      this.refund.id = newSaleId();
+    },
+
     /** POST a refund or void, with a manager's approval when the server asks for it. */
     async sendReturn(kind, body, what) {
       const r = this.refund;
@@ -167,6 +177,7 @@ export function refundPart() {
         }
         if (!res.ok) {
           r.error = this.cleanMessage(res.data?.error?.message) || `${what}하지 못했습니다 (오류 ${res.status})`;
+          if (res.status === 409) await this.refreshReturn(saleId); // refunded elsewhere meanwhile
           return;
         }
         this.showToast(`${what}했습니다 · ${won(res.data.total)} (${res.data.receipt_no || ""})`.replace(" ()", ""));
