@@ -4,17 +4,18 @@ sale's, not a reprint's); a ``drawer`` job is the pulse alone. Over a real TCP p
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 import pytest
 from escpos_decoder import decode_escpos
 from live import FakePrinter
 from orders_support import price_of, sell
-from sqlalchemy import select
+from sqlalchemy import select, update
 from support import ApiClient, new_sale_body
 
-from pos.db import db
+from pos.db import db, utcnow
 from pos.receipts.models import PrintJob
-from pos.receipts.queue import enqueue, process_due_jobs
+from pos.receipts.queue import DRAWER_LATE, enqueue, process_due_jobs
 from pos.sites import Site
 from printers.drawer import DRAWER_PULSE, drawer_pulse, open_drawer_job, with_drawer_pulse
 
@@ -114,3 +115,16 @@ def test_a_no_sale_and_a_pay_out_open_the_drawer_and_print_nothing(drawer_app, t
     with drawer_app.app_context():
         rows = db.session.scalars(select(PrintJob).order_by(PrintJob.id)).all()
         assert [(r.kind, r.ref) for r in rows] == [("drawer", m["id"]) for m in moves]
+
+
+def test_a_receipt_printed_long_after_the_sale_leaves_the_drawer_shut(drawer_app, till):
+    """The printer was off: when it is back minutes later the drawer must not spring open."""
+    api = ApiClient(drawer_app, "cashier3", pin="1234")
+    sell(api, COOKIES)
+    with drawer_app.app_context():
+        db.session.execute(
+            update(PrintJob).values(created_at=utcnow() - DRAWER_LATE - timedelta(seconds=5))
+        )
+        db.session.commit()
+    (job,) = printed(drawer_app, till)
+    assert job.startswith(b"\x1b@") and DRAWER_PULSE not in job

@@ -33,6 +33,9 @@ log = logging.getLogger(__name__)
 
 #: how long a receipt is still worth printing after the sale
 PRINT_RETRY_WINDOW = timedelta(minutes=10)
+#: a cash sale's receipt printed later than this (the printer was off) no longer opens the
+#: drawer: the cashier has long opened it by key, and it must not spring open unattended
+DRAWER_LATE = timedelta(minutes=2)
 MAX_BACKOFF_SECONDS = 30
 #: what the cashier reads when a receipt could not even be made
 NO_FONT = "영수증 글꼴이 없어 출력할 수 없습니다. 관리자에게 알려 주세요."
@@ -147,9 +150,10 @@ def paid_in_cash(sale_id: str) -> bool:
 @renderer(JobKind.RECEIPT)
 def _render_receipt(job: PrintJob) -> bytes:
     """The sale's receipts; a cash sale's first print opens the drawer as it prints (ESC p),
-    a reprint never does."""
+    a reprint never does, nor a receipt that prints long after the sale."""
     data = render_sale(job.sale, reprint=job.reprint)
-    if not job.reprint and paid_in_cash(job.sale_id):
+    on_time = utcnow() - job.created_at <= DRAWER_LATE
+    if not job.reprint and on_time and paid_in_cash(job.sale_id):
         data = with_drawer_pulse(data)
     return data
 
