@@ -220,3 +220,17 @@ def test_joint_checkout_refund_prints_one_receipt_per_vendor(hand):  # noqa: F81
     assert "산청지역자활센터" in hangul and "김해지역자활센터" in hangul
     text = "\n".join(stream.lines)
     assert "-12,000원" in text and "-13,000원" in text and "C55" in text
+
+
+def test_a_closed_fairs_sales_are_not_refunded(hand):  # noqa: F811
+    app = hand
+    api = ApiClient(app, "admin", password="admin1234")
+    assert api.post(f"{URL}/open", json={}).status_code == 200
+    s = sale(api, app.ids, [("B1", 1)], [{"method": "cash", "amount": 13000}])
+    assert api.post(f"{URL}/close", json={}).status_code == 200
+    body = {"id": str(uuid.uuid4()), "reason": "늦은 반품"}
+    body["payments"] = [{"method": "cash", "amount": 13000}]
+    resp = api.post(f"/api/sales/{s['id']}/refund", json=body)
+    assert resp.status_code == 409
+    err = resp.get_json()["error"]
+    assert err["code"] == "fair_closed" and "조정" in err["message"]

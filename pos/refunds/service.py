@@ -15,6 +15,7 @@ from types import SimpleNamespace
 
 from sqlalchemy import select, update
 
+from inventory.fairs.models import Fair, FairState
 from inventory.stock import move_stock
 from pos.api import ApiError
 from pos.auth.approval import approve
@@ -97,11 +98,25 @@ def _lock_sale(sale_id: str) -> None:
     db.session.execute(select(Sale.id).where(Sale.id == sale_id).with_for_update()).scalar_one()
 
 
+def check_fair_open(rec: SaleRecord) -> None:
+    """A closed fair's counts and settlement are final: its sales are no longer refunded
+    here (the goods went home with their vendors)."""
+    fair = db.session.get(Fair, rec.site_id)
+    if fair is not None and fair.state == FairState.CLOSED.value:
+        raise ApiError(
+            409,
+            "fair_closed",
+            "마감한 장터의 판매는 환불할 수 없습니다. 정산에서 조정으로 처리하세요",
+            "sale_id",
+        )
+
+
 def place_refund(payload: RefundIn, sale_id: str, user) -> PlacedRefund:
     rec = visible_sale(sale_id, user)
     digest = request_hash(payload, rec.id, RefundKind.REFUND)
     if (done := replay(str(payload.id), digest, rec)) is not None:
         return done
+    check_fair_open(rec)
     if rec.status == SaleStatus.VOIDED:
         raise ApiError(409, "voided", "결제 취소된 판매는 환불할 수 없습니다", "sale_id")
     approver = approve(payload.approver, actor=user, site_id=rec.site_id, need="환불")
@@ -120,6 +135,7 @@ def place_void(payload: VoidIn, sale_id: str, user) -> PlacedRefund:
     digest = request_hash(payload, rec.id, RefundKind.VOID)
     if (done := replay(str(payload.id), digest, rec)) is not None:
         return done
+    check_fair_open(rec)
     _check_voidable(rec, load_refunds(rec.id))
     payments = payload.payments or [
         RefundPaymentIn(method=p.method.value, amount=p.amount) for p in rec.payments
