@@ -57,6 +57,11 @@ def test_the_page_shows_the_z_report(app):
     if "backoffice.cash_receipts" in app.view_functions:
         assert "/admin/cash-receipts?day=" in html
     assert 'href="/admin/close"' in html  # the navigation names the page
+    # the refund and the payout are listed with their reasons and who made them
+    refunds = re.search(r'id="z-refund-list">(.*?)</section>', html, re.S).group(1)
+    assert "손님 변심" in refunds and "-4,500원" in refunds and "김하늘" in refunds
+    moves = re.search(r'id="z-movements">(.*?)</section>', html, re.S).group(1)
+    assert "출금" in moves and "우유 구입" in moves and "-2,000원" in moves
     # another day: nothing, and a nonsense day shows today
     empty = mgr.get("/admin/close?day=2024-05-03").get_data(as_text=True)
     assert shown(empty, "sales") == "0" and "이 날 연 돈통이 없습니다" in empty

@@ -21,7 +21,7 @@ from . import service
 from .printing import over_short_text
 from .reports import parse_day, queue_z_print, today
 from .schemas import MAX_CASH
-from .zreport import method_totals_note, z_report
+from .zreport import day_details, method_totals_note, z_report
 
 site_admins = roles_required(*SITE_ADMINS)
 
@@ -32,6 +32,17 @@ def _page_day() -> date:
         return parse_day(request.args.get("day") or request.form.get("day"))
     except ApiError:
         return today()
+
+
+def _when(day: date):
+    """ "2026-12-02T13:42:05+09:00" → "13:42" on the page's day, "12-01 13:42" on another."""
+
+    def fmt(text: str | None) -> str:
+        if not text:
+            return ""
+        return text[11:16] if text[:10] == day.isoformat() else text[5:16].replace("T", " ")
+
+    return fmt
 
 
 def _has(endpoint: str) -> bool:
@@ -53,6 +64,7 @@ def close():
         prev_day=day - timedelta(days=1),
         next_day=day + timedelta(days=1),
         z=z,
+        details=day_details(site.id, day),
         methods=method_totals_note(z["by_method"]),
         cash_receipts_url=(
             url_for("backoffice.cash_receipts", day=day.isoformat())
@@ -62,6 +74,7 @@ def close():
         won=money.won,
         num=money.num,
         over_short_text=over_short_text,
+        when=_when(day),
     )
 
 

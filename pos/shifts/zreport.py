@@ -242,3 +242,44 @@ def method_totals_note(by_method: dict[str, int]) -> list[tuple[str, int]]:
 
 
 __all__ = ["day_shifts", "method_totals_note", "z_report"]
+
+
+def day_details(site_id: int, day: date) -> dict:
+    """What the 일일 마감 page lists beside the figures: the day's refunds and voids and the
+    drawer's cash in and out, each with its reason and who did it (oldest first)."""
+    from pos.refunds.models import REFUND_KIND_LABELS
+
+    from .figures import movement_view
+
+    refunds = db.session.execute(
+        select(Refund, User.display_name)
+        .outerjoin(User, User.id == Refund.user_id)
+        .where(Refund.site_id == site_id, Refund.business_day == day)
+        .order_by(Refund.created_at, Refund.id)
+    ).all()
+    start, end = day_bounds(day)
+    moves = db.session.execute(
+        select(CashMovement, User.display_name)
+        .outerjoin(User, User.id == CashMovement.user_id)
+        .where(
+            CashMovement.site_id == site_id,
+            CashMovement.created_at >= start,
+            CashMovement.created_at < end,
+        )
+        .order_by(CashMovement.created_at, CashMovement.id)
+    ).all()
+    return {
+        "refunds": [
+            {
+                "sale_id": r.sale_id,
+                "receipt_no": r.receipt_no,
+                "kind": REFUND_KIND_LABELS[RefundKind(r.kind)],
+                "at": iso(r.created_at),
+                "user": name or "",
+                "reason": r.reason,
+                "total": r.total,
+            }
+            for r, name in refunds
+        ],
+        "movements": [dict(movement_view(m), user=name or "") for m, name in moves],
+    }
