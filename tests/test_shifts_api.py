@@ -220,3 +220,33 @@ def test_sales_are_refused_without_a_shift_only_when_required(app_factory, backe
     sid = open_till(api)
     assert api.post("/api/sales", json=body).status_code == 201
     assert api.get(f"/api/shifts/{sid}").get_json()["cash_sales"] == total
+
+
+def test_responses_match_their_documented_bodies(app_factory):
+    from pos.shifts.schemas import (
+        CurrentShiftOut,
+        MovementCreatedOut,
+        PrintQueuedOut,
+        ShiftOpenedOut,
+        ShiftOut,
+        ZReportOut,
+    )
+
+    app = app_factory("sqlite", PRINTER_URL="file:///dev/null")
+    api = ApiClient(app, "cashier3", pin="1234")
+    CurrentShiftOut.model_validate(api.get("/api/shifts/current").get_json())
+    body = {"id": str(uuid.uuid4()), "opening_float": 10_000}
+    ShiftOpenedOut.model_validate(api.post("/api/shifts", json=body).get_json())
+    sell(api, [MUSHROOM], "cash")
+    MovementCreatedOut.model_validate(move(api, "pay_in", 1_000, "잔돈").get_json())
+    CurrentShiftOut.model_validate(api.get("/api/shifts/current").get_json())
+    ShiftOut.model_validate(api.get(f"/api/shifts/{body['id']}").get_json())
+    closed = api.post(f"/api/shifts/{body['id']}/close", json={"counted_cash": 0})
+    ShiftOut.model_validate(closed.get_json())
+    manager = ApiClient(app, "manager", password="manager1234")
+    ZReportOut.model_validate(manager.get("/api/reports/z").get_json())
+    PrintQueuedOut.model_validate(manager.post("/api/reports/z/print", json={}).get_json())
+    doc = app.test_client().get("/api/openapi.json").get_json()
+    for path in ("/api/shifts", "/api/shifts/{shift_id}/close", "/api/cash-movements"):
+        assert "post" in doc["paths"][path], path
+    assert "get" in doc["paths"]["/api/reports/z"]
