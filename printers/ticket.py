@@ -72,10 +72,11 @@ def layout_ticket(doc: TicketDocument, columns: int = 42) -> list[Line]:
                     Line(("  + " if i == 0 else "    ") + text, bold=True, double_height=True)
                 )
     out.append(Line("=" * columns))
-    count = sum(item.qty for item in doc.items)
-    out += [Line(t, align="right") for t in wrap(f"모두 {count}개", columns)]
-    for note in doc.notes:
-        out += [Line(t) for t in wrap(clean(note), columns)]
+    if doc.items:
+        count = sum(item.qty for item in doc.items)
+        out += [Line(t, align="right") for t in wrap(f"모두 {count}개", columns)]
+    for note in doc.notes:  # in bold: "만들지 마세요" must not be missed
+        out += [Line(t, bold=True) for t in wrap(clean(note), columns)]
     return out
 
 

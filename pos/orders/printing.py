@@ -5,14 +5,19 @@ from __future__ import annotations
 
 from pos.receipts.models import JobKind, PrintJob
 from pos.receipts.queue import printer_settings, renderer
+from pos.sales.enums import SaleStatus
 from pos.sales.record import load_sale_record, local_time
 from printers.drawer import open_drawer_job
 from printers.ticket import TicketDocument, TicketItem, render_ticket
 
 from .tickets import make_lines, order_type_label
 
-#: a ticket's job whose sale has nothing left to make (all refunded): a short note instead
-NOTHING_LEFT = "만들 음료가 없습니다 (환불됨)"
+#: a ticket printed after its sale was cancelled or refunded: no items, this note instead
+CANCELLED_NOTE = {
+    SaleStatus.VOIDED: "결제 취소된 주문입니다. 만들지 마세요.",
+    SaleStatus.REFUNDED: "환불된 주문입니다. 만들지 마세요.",
+}
+NOTHING_LEFT = "만들 음료가 남아 있지 않습니다 (환불됨)."
 
 
 def ticket_document(sale_id: str, *, reprint: bool = False) -> TicketDocument:
@@ -20,7 +25,8 @@ def ticket_document(sale_id: str, *, reprint: bool = False) -> TicketDocument:
     rec = load_sale_record(sale_id)
     if rec is None:
         raise LookupError(f"no sale {sale_id}")
-    lines = make_lines([sale_id]).get(sale_id, [])
+    cancelled = CANCELLED_NOTE.get(rec.status)
+    lines = [] if cancelled else make_lines([sale_id]).get(sale_id, [])
     items = tuple(TicketItem(ln.name, ln.qty, ln.options) for ln in lines)
     return TicketDocument(
         number=rec.number,
@@ -30,7 +36,7 @@ def ticket_document(sale_id: str, *, reprint: bool = False) -> TicketDocument:
         cashier=rec.cashier,
         site_name=rec.site_name,
         reprint=reprint,
-        notes=() if items else (NOTHING_LEFT,),
+        notes=() if items else (cancelled or NOTHING_LEFT,),
     )
 
 

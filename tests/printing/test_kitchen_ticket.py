@@ -4,6 +4,8 @@ after the receipt."""
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from live import FakePrinter, free_port
 from orders_support import ICED_SHOT, make_drinks_to_order, sell
@@ -181,3 +183,27 @@ def test_the_board_tells_when_the_bar_printer_is_off(app_factory, printers_on):
     (order,) = api.get("/api/orders").get_json()["orders"]
     assert order["print"]["status"] == "retrying" and order["print"]["label"] == "재시도 중"
     assert "전원" in order["print"]["error"]  # the Korean reason the tile shows
+
+
+def test_a_ticket_printed_after_a_void_says_not_to_make_it(app_factory, printers_on, decode):
+    till, bar = printers_on(), printers_on()
+    app = app_factory(PRINTER_URL=till.url, KITCHEN_PRINTER_URL=bar.url, PRINTER_TIMEOUT=2.0)
+    make_drinks_to_order(app)
+    api = ApiClient(app, "cashier3", pin="1234")
+    sale = sell(api, [("아메리카노", 1, ICED_SHOT)], method="card")
+    manager = ApiClient(app, "manager", password="manager1234")
+    body = {
+        "id": str(uuid.uuid4()),
+        "reason": "잘못 찍음",
+        "payments": [{"method": "card", "amount": sale["total"], "approval_no": "90001234"}],
+    }
+    resp = manager.post(f"/api/sales/{sale['id']}/void", json=body)
+    assert resp.status_code == 201, resp.get_json()
+    with app.app_context():
+        process_due_jobs()
+    bar.wait_for(1)
+    s = decode(bar.jobs[0])
+    rows = [x.strip() for x in s.lines]
+    assert rows[0] == f"주문 {sale['number']}"
+    assert "결제 취소된 주문입니다. 만들지 마세요." in rows
+    assert not any(r.startswith("아메리카노") for r in rows) and "모두" not in "".join(rows)
