@@ -206,3 +206,34 @@ def test_no_sale_opens_the_drawer_with_a_reason(refund_page, shot):
     shot(page, "refund-04-count-by-denomination")
     close.locator(".btn-close-shift").click()
     expect(page.locator(".closed-over-short")).to_have_text("0원 (맞음)")
+
+
+def test_cash_receipt_approval_number_on_the_done_screen(refund_page, shot):
+    """현금영수증 asked at checkout: the number issued on the terminal or 홈택스 is typed on the
+    done screen; a bad one gets the server's Korean message; 오늘 판매 shows it issued."""
+    page = refund_page()
+    start(page)
+    product(page, "초코칩 쿠키").click()
+    page.locator(".btn-checkout").click()
+    page.locator('input[name="cash_receipt"]').check()
+    page.locator('input[name="cash_receipt_id"]').fill("010-1234-5678")
+    page.locator(".btn-pay-go").click()
+    done = page.locator(".done")
+    expect(done.locator(".done-cash-receipt dd")).to_have_text("소득공제 010-****-5678")
+    box = done.locator('input[name="done_cash_receipt_no"]')
+    form = done.locator(".done-receipt-no")
+    box.fill("12")
+    form.get_by_role("button", name="저장").click()
+    expect(form.locator(".dialog-error")).to_have_text("승인번호는 숫자나 영문 4~30자로 입력하세요")
+    box.fill("T-2026 1202")
+    form.get_by_role("button", name="저장").click()
+    expect(form.locator("p.muted")).to_have_text("현금영수증 발급 · 승인번호 T20261202")
+    expect(box).to_be_hidden()
+    shot(page, "refund-05-cash-receipt-no")
+    sale_id = last_done(page)["id"]
+    page.locator(".btn-new").click()
+    page.locator(".btn-today").click()
+    page.locator(f'.today-row[data-sale="{sale_id}"]').click()
+    receipt = page.locator(".cash-receipt-no")
+    expect(receipt.locator(".tag")).to_have_text("발급 · 승인 T20261202")
+    expect(receipt.locator('input[name="cash_receipt_no"]')).to_be_hidden()

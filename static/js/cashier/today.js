@@ -116,8 +116,8 @@ export function todayPart() {
     async saveCashReceiptNo(saleId, holder) {
       const form = holder || this.receiptNo;
       const value = form.value.trim();
-      if (!/^[0-9A-Za-z-]{1,30}$/.test(value)) {
-        form.error = "현금영수증 승인번호를 숫자로 입력하세요";
+      if (!value) {
+        form.error = "현금영수증 승인번호를 입력하세요";
         return;
       }
       form.busy = true;
@@ -127,13 +127,14 @@ export function todayPart() {
           approval_no: value,
         });
         if (res.ok) {
-          form.saved = value;
-          this.showToast(`현금영수증 승인번호를 저장했습니다 (${value})`);
+          const issued = res.data?.approval_no || value; // as the server keeps it (no dashes)
+          form.saved = issued;
+          this.showToast(`현금영수증 승인번호를 저장했습니다 (${issued})`);
           if (this.sale && this.sale.id === saleId && this.sale.cash_receipt) {
-            this.sale.cash_receipt.approval_no = value;
+            this.sale.cash_receipt.approval_no = issued;
           }
           if (this.done && this.done.id === saleId && this.done.cash_receipt) {
-            this.done.cash_receipt.approval_no = value;
+            this.done.cash_receipt.approval_no = issued;
             this.store.set("done", this.done);
           }
         } else {
