@@ -5,6 +5,7 @@ REQUIRE_SHIFT, and a refund counting in the shift of the user who makes it."""
 
 from __future__ import annotations
 
+import json
 import re
 import uuid
 
@@ -250,3 +251,26 @@ def test_responses_match_their_documented_bodies(app_factory):
     for path in ("/api/shifts", "/api/shifts/{shift_id}/close", "/api/cash-movements"):
         assert "post" in doc["paths"][path], path
     assert "get" in doc["paths"]["/api/reports/z"]
+
+
+def test_opens_closes_and_cash_moves_go_to_the_outbox_once(app, cashier):
+    from pos.outbox import OutboxEvent
+
+    sid = open_till(cashier, 10_000)
+    cashier.post("/api/shifts", json={"id": sid, "opening_float": 10_000})  # a retry
+    moved = move(cashier, "pay_in", 2_000, "잔돈 보충").get_json()
+    cashier.post(f"/api/shifts/{sid}/close", json={"counted_cash": 12_000})
+    with app.app_context():
+        events = {
+            e.type: json.loads(e.payload)
+            for e in db.session.query(OutboxEvent).filter(
+                OutboxEvent.type.in_(("shift.opened", "shift.closed", "cash.moved"))
+            )
+        }
+        count = db.session.query(OutboxEvent).filter(OutboxEvent.type.like("shift.%")).count()
+    assert count == 2
+    assert events["shift.opened"]["id"] == sid and events["shift.opened"]["opening_float"] == 10_000
+    assert events["cash.moved"]["id"] == moved["id"] and events["cash.moved"]["amount"] == 2_000
+    closed = events["shift.closed"]
+    assert closed["expected_cash"] == 12_000 and closed["over_short"] == 0
+    assert closed["site"] == "CAFE03" and closed["username"] == "cashier3"

@@ -8,17 +8,20 @@ win; a close is one UPDATE guarded by ``closed_at IS NULL``, so closing twice is
 
 from __future__ import annotations
 
+import uuid
+
 from sqlalchemy import select, update
 
 from pos.api import ApiError
 from pos.auth.approval import may_approve
 from pos.db import db, utcnow
+from pos.outbox import record_event
 from pos.receipts.models import JobKind
 from pos.receipts.queue import enqueue
 from pos.scope import may_access
 from pos.sites import SiteInfo
 
-from .figures import expected_cash, live_expected, shift_figures
+from .figures import expected_cash, live_expected, movement_view, shift_figures
 from .models import CashMoveKind, CashMovement, Shift, open_shift_id
 from .schemas import CashMovementIn, ShiftIn
 
@@ -65,6 +68,12 @@ def open_shift(payload: ShiftIn, *, site: SiteInfo, user) -> tuple[Shift, bool]:
     )
     db.session.add(shift)
     db.session.flush()  # the unique index refuses a twin open here (IntegrityError)
+    record_event(
+        "shift.opened",
+        site.code,
+        {**opened_view(shift), "user": user.username, "site": site.code},
+        event_id=shift.id,
+    )
     return shift, True
 
 
@@ -100,7 +109,12 @@ def close_shift(shift: Shift, counted_cash: int) -> dict:
         raise ApiError(409, "shift_closed", SHIFT_CLOSED)
     db.session.refresh(shift)
     enqueue(None, kind=JobKind.SHIFT, ref=shift.id, site_id=shift.site_id)
-    return shift_figures(shift)
+    figures = shift_figures(shift)
+    payload = {k: v for k, v in figures.items() if k != "movements"}
+    # one close per shift: its event id follows from the shift's
+    event_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"shift-closed:{shift.id}"))
+    record_event("shift.closed", figures["site"], payload, event_id=event_id)
+    return figures
 
 
 def suggested_float(site_id: int) -> int | None:
@@ -161,6 +175,12 @@ def record_movement(
     )
     db.session.add(movement)
     db.session.flush()
+    record_event(
+        "cash.moved",
+        site.code,
+        {**movement_view(movement), "user": user.username, "site": site.code},
+        event_id=movement.id,
+    )
     status = enqueue(None, kind=JobKind.DRAWER, ref=movement.id, site_id=site.id)
     return movement, True, status
 
