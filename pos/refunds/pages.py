@@ -38,11 +38,14 @@ def refund_form_context(rec: SaleRecord) -> dict:
     refunds = load_refunds(rec.id)
     refunded = refunded_by_line(refunds)
     back = refunded_by_method(refunds)
-    methods = []
+    paid: dict[str, int] = {}
     for p in rec.payments:
-        left = p.amount - back.get(p.method.value, 0)
-        if p.method.value not in [m[0] for m in methods]:
-            methods.append((p.method.value, p.method.label, left))
+        paid[p.method.value] = paid.get(p.method.value, 0) + p.amount
+    methods = [
+        (method, PaymentMethod(method).label, won - back.get(method, 0))
+        for method, won in paid.items()
+        if won > back.get(method, 0)
+    ]
     return {
         "refunds": refunds,
         "refund_rows": [

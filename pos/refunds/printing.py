@@ -4,7 +4,9 @@ original receipt, the reason, the approving manager and the card's cancellation 
 from __future__ import annotations
 
 import printers
+from inventory.models import Vendor
 from inventory.vendors import format_brn
+from pos.db import db
 from pos.receipts.documents import DEFAULT_FOOTER, site_lines
 from pos.receipts.models import JobKind, PrintJob
 from pos.receipts.queue import printer_settings, renderer
@@ -80,10 +82,19 @@ def refund_documents(refund: RefundRecord, sale: SaleRecord) -> list[ReceiptDocu
                     if amount
                 ),
                 qr_url=sale.receipt_url,
-                footer=(site_lines(site.receipt_footer) if site else ()) or DEFAULT_FOOTER,
+                footer=_footer(site, vendor.vendor_id),
             )
         )
     return docs
+
+
+def _footer(site, vendor_id: int) -> tuple[str, ...]:
+    """The site's closing lines (or the default thanks) and, for a demo vendor, its notice."""
+    lines = (site_lines(site.receipt_footer) if site else ()) or DEFAULT_FOOTER
+    vendor = db.session.get(Vendor, vendor_id)
+    if vendor is not None and vendor.is_example:
+        lines += ("※ 데모용 예시 사업자등록번호입니다",)
+    return lines
 
 
 def _parts(remaining: list[int], total: int, *, last: bool) -> list[int]:
