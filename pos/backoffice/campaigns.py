@@ -109,6 +109,7 @@ def _detail(campaign: Campaign, *, errors=None, form=None, status=200):
         .where(Product.active.is_(True) | (Product.campaign_id == campaign.id))
         .order_by(Product.vendor_id, Product.sort, Product.id)
     ).all()
+    candidates = sorted(candidates, key=lambda p: p.campaign_id != campaign.id)  # ticked first
     vendors = dict(db.session.execute(select(Vendor.id, Vendor.name)).all())
     default_form = {
         "name": campaign.name,
