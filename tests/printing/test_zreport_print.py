@@ -125,3 +125,15 @@ def test_z_report_prints_the_days_totals_over_tcp(app_factory, printer):
     # the printed figures are the API's: sum the method rows back to 순매출
     method_rows = [row(lines, label) for label in ("현금", "카드", "계좌이체")]
     assert sum(int(re.sub(r"[^0-9-]", "", v)) for v in method_rows) == z["net"]
+
+
+def test_image_mode_prints_the_z_report_as_a_picture(app_factory, printer):
+    app = app_factory(
+        "sqlite", PRINTER_URL=printer.url, PRINTER_TIMEOUT=2.0, PRINTER_HANGUL="image"
+    )
+    a_day(app)
+    manager = ApiClient(app, "manager", password="manager1234")
+    assert manager.post("/api/reports/z/print", json={}).status_code == 202
+    stream = print_only(app, "zreport", printer)
+    assert stream.rasters and stream.hangul_segments == []
+    assert ("FS &",) not in stream.commands and stream.names()[-1] == "cut"
