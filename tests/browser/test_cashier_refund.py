@@ -125,6 +125,21 @@ def test_refused_approval_and_a_cashiers_pin(refund_page):
     page.locator(".btn-checkout").click()
     page.locator(".btn-pay-go").click()
     expect(page.locator(".done .done-total")).to_have_text("2,500원")
+    page.locator(".btn-new").click()
+
+    # an admin without a PIN approves with the password
+    product(page, "수제 마들렌").click()
+    page.locator(".btn-discount").click()
+    dialog.locator(".discount-quick .chip", has_text="1,000원").click()
+    dialog.locator('.chip.reason[data-reason="행사 할인"]').click()
+    dialog.locator(".btn-discount-apply").click()
+    page.locator(".btn-checkout").click()
+    page.locator(".btn-pay-go").click()
+    approval.get_by_role("button", name="다른 이름").click()
+    approval.locator('input[name="approver_username"]').fill("admin")
+    approval.locator('input[name="approver_password"]').fill("admin1234")
+    approval.locator(".btn-approve").click()
+    expect(page.locator(".done .done-total")).to_have_text("1,500원")
 
 
 def test_card_refund_needs_its_cancel_number_and_a_full_refund(refund_page, shot):

@@ -20,7 +20,7 @@ export function approvalPart() {
   let resolver = null; // outside the reactive state
 
   return {
-    approval: null, // {title, message, error, username, pin, typing, busy}
+    approval: null, // {title, message, error, username, pin, typing, password, busy}
     lastApprover: "", // the name last approved with, offered first next time
 
     get approverChoices() {
@@ -38,7 +38,8 @@ export function approvalPart() {
         error,
         username: keep || (choices.length === 1 ? choices[0].username : ""),
         pin: "",
-        typing: !choices.length,
+        typing: !choices.length || Boolean(keep && !choices.some((c) => c.username === keep)),
+        password: "", // an admin without a PIN types the password instead
         busy: false,
       };
       return new Promise((resolve) => {
@@ -72,6 +73,11 @@ export function approvalPart() {
         a.error = "승인할 매니저를 고르세요";
         return;
       }
+      if (a.typing && a.password) {
+        this.lastApprover = username;
+        this.finishApproval({ username, password: a.password });
+        return;
+      }
       if (a.pin.length < 4) {
         a.error = "PIN 4자리 이상을 입력하세요";
         return;
@@ -88,7 +94,7 @@ export function approvalPart() {
       const resolve = resolver;
       resolver = null;
       if (value === null) this.approval = null;
-      else Object.assign(this.approval, { pin: "", busy: true }); // the PIN never stays
+      else Object.assign(this.approval, { pin: "", password: "", busy: true }); // never kept
       if (resolve) resolve(value);
     },
 
