@@ -17,14 +17,6 @@ MADELEINE = ("수제 마들렌", 2, [])  # 2 × 2,500 = 5,000 (과세, tracked)
 MUSHROOM = ("생표고버섯 500g", 1, [])  # 10,000 (면세, 만원의 행복)
 MANAGER = {"username": "manager", "pin": "2580"}
 
-#: place_sale records Sale.discount = the body's order ``discount`` instead of every won off
-#: (sum of the lines' discount_share), so a line or percent discount shows 0 off and
-#: order_discount goes negative; the fix is one line in pos/sales/service.py (reported)
-SALE_DISCOUNT_TOTAL = pytest.mark.xfail(
-    reason="pos/sales/service.py: SaleRecord(discount=sum(p.discount_share for p in priced))",
-    strict=False,
-)
-
 
 def sale_body(api: ApiClient, items=(MADELEINE, MUSHROOM), *, line_discounts=None, **order):
     """``line_discounts``: {line index: {discount | discount_pct, discount_reason}}; pays the
@@ -54,7 +46,6 @@ def stored(app, sale_id: str) -> Sale:
         return sale
 
 
-@SALE_DISCOUNT_TOTAL
 def test_line_discount_in_won_with_a_reason(app, cashier):
     body = sale_body(
         cashier,
@@ -76,7 +67,6 @@ def test_line_discount_in_won_with_a_reason(app, cashier):
     assert row.discount_approver_id is None
 
 
-@SALE_DISCOUNT_TOTAL
 def test_line_discount_in_percent_rounds_half_up(app, cashier):
     # 10 % of 5,000 is 500, exactly the site's limit: no approval needed
     body = sale_body(
@@ -101,7 +91,6 @@ def test_line_discount_in_percent_rounds_half_up(app, cashier):
     assert resp.get_json()["order_discount"] == 150
 
 
-@SALE_DISCOUNT_TOTAL
 def test_order_discount_in_won_and_percent_with_its_reason(app, cashier):
     body = sale_body(cashier, discount=1000, discount_reason="단골 쿠폰", total=14000)
     resp = cashier.post("/api/sales", json=body)
@@ -192,7 +181,6 @@ def test_over_the_limit_needs_a_managers_pin(app, cashier):
     assert again.status_code == 200 and again.get_json()["id"] == sale["id"]
 
 
-@SALE_DISCOUNT_TOTAL
 def test_an_order_discount_over_the_limit_needs_approval_too(app, cashier):
     body = sale_body(cashier, discount_pct=11, discount_reason="행사 할인", total=13350)
     resp = cashier.post("/api/sales", json=body)
