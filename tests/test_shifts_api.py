@@ -274,3 +274,21 @@ def test_opens_closes_and_cash_moves_go_to_the_outbox_once(app, cashier):
     closed = events["shift.closed"]
     assert closed["expected_cash"] == 12_000 and closed["over_short"] == 0
     assert closed["site"] == "CAFE03" and closed["username"] == "cashier3"
+
+
+def test_a_shifts_slip_prints_again(app_factory, backend):
+    app = app_factory(backend, PRINTER_URL="tcp://127.0.0.1:9")
+    api = ApiClient(app, "cashier3", pin="1234")
+    sid = open_till(api)
+    resp = api.post(f"/api/shifts/{sid}/print")
+    assert resp.status_code == 202 and resp.get_json()["status"] == "pending"
+    other = ApiClient(app, "cashier3b", pin="5678")
+    assert other.post(f"/api/shifts/{sid}/print").status_code == 403
+    with app.app_context():
+        assert [j.ref for j in db.session.query(PrintJob).filter_by(kind="shift")] == [sid]
+
+
+def test_a_shifts_slip_needs_a_printer(app, cashier):
+    sid = open_till(cashier)
+    resp = cashier.post(f"/api/shifts/{sid}/print")
+    assert resp.status_code == 409 and resp.get_json()["error"]["code"] == "no_printer"

@@ -118,3 +118,18 @@ def test_only_managers_and_admins(app_factory):
     assert app.test_client().get("/admin/close").status_code == 302  # to the log-in
     admin = Browser(app, "admin", password="admin1234")
     assert admin.get("/admin/close").status_code == 200
+
+
+def test_a_tills_slip_prints_from_the_page(app_factory):
+    app = app_factory("sqlite", PRINTER_URL="tcp://127.0.0.1:9")
+    sid = open_till(ApiClient(app, "cashier3", pin="1234"))
+    mgr = manager(app)
+    assert f"/admin/close/shifts/{sid}/print" in mgr.get("/admin/close").get_data(True)
+    resp = mgr.post(f"/admin/close/shifts/{sid}/print", {})
+    assert "돈통 전표를 영수증 프린터로 보냈습니다" in mgr.get(resp.headers["Location"]).get_data(
+        True
+    )
+    gone = mgr.post("/admin/close/shifts/nope/print", {})
+    assert "찾을 수 없습니다" in mgr.get(gone.headers["Location"]).get_data(True)
+    with app.app_context():
+        assert [j.ref for j in db.session.query(PrintJob).filter_by(kind="shift")] == [sid]

@@ -112,3 +112,24 @@ def close_till(shift_id: str):
     gap = over_short_text(figures["over_short"])
     flash(f"{figures['user']} 님의 영업을 마감했습니다. 과부족 {gap}", "ok")
     return redirect(url_for(".close", day=day.isoformat()))
+
+
+@bp.post("/admin/close/shifts/<shift_id>/print")
+@site_admins
+def print_till(shift_id: str):
+    """The till's slip again on the receipt printer (마감 전표, or 중간 점검 while open)."""
+    from pos.receipts.models import JobKind
+    from pos.receipts.queue import NO_PRINTER_MESSAGE, enqueue
+
+    day = _page_day()
+    try:
+        shift = service.visible_shift(shift_id, current_user)
+    except ApiError as exc:
+        flash(exc.message, "error")
+        return redirect(url_for(".close", day=day.isoformat()))
+    if enqueue(None, kind=JobKind.SHIFT, ref=shift.id, site_id=shift.site_id) is None:
+        flash(NO_PRINTER_MESSAGE, "error")
+    else:
+        db.session.commit()
+        flash("돈통 전표를 영수증 프린터로 보냈습니다.", "ok")
+    return redirect(url_for(".close", day=day.isoformat()))

@@ -146,23 +146,40 @@ class ZShiftOut(_Out):
 
 
 class ZReportOut(_Out):
+    """일일 마감 of a site's day (Seoul). Sales count on their day, refunds on theirs; won
+    figures are net of refunds: gross − discounts − refunds = net = taxable + vat + exempt =
+    Σ by_method."""
+
+    #: the site's code and name
     site: str
     site_name: str
     day: str
+    #: number of sales made that day (voided ones included; see ``voids``)
     sales: int
+    #: bar orders (sales with made-to-order items, each an order ticket)
     orders: int
+    #: refunds of kind void (결제 취소) made that day
     voids: int
+    #: Σ subtotal (before discounts)
     gross: int
+    #: Σ won off (line and order discounts)
     discounts: int
+    #: Σ won refunded that day, and how many refunds (voids included)
     refunds: int
     refund_count: int
     net: int
+    #: 과세물품가액 (VAT excluded), 부가세, 면세물품가액, less refunds
     taxable: int
     vat: int
     exempt: int
+    #: paid less paid back per method
     by_method: dict[str, int]
+    #: the day's best sellers by units, less refunded units
     top_items: list[TopItemOut]
+    #: the tills open at any time of the day
     shifts: list[ZShiftOut]
+    #: 현금영수증 asked for that day without an approval number yet
     cash_receipts_pending: int
+    #: cash put into and taken out of the drawers that day
     paid_in: int
     paid_out: int

@@ -10,7 +10,8 @@ from pos.api import ApiError, endpoint
 from pos.auth.service import login_required
 from pos.context import current_site
 from pos.db import db
-from pos.receipts.queue import status_label
+from pos.receipts.models import JobKind
+from pos.receipts.queue import NO_PRINTER_MESSAGE, enqueue, status_label
 
 from . import service
 from .figures import movement_view, shift_figures
@@ -19,6 +20,7 @@ from .schemas import (
     CashMovementIn,
     CurrentShiftOut,
     MovementCreatedOut,
+    PrintQueuedOut,
     ShiftCloseIn,
     ShiftIn,
     ShiftOpenedOut,
@@ -152,3 +154,27 @@ def post_cash_movement(payload: CashMovementIn):
     body = movement_view(movement)
     body["print"] = {"status": status or "none", "label": status_label(status)}
     return jsonify(body), 201 if created else 200
+
+
+@endpoint(
+    "/shifts/<shift_id>/print",
+    "POST",
+    blueprint=bp,
+    summary="Print the shift's slip again (마감 전표, or 중간 점검 while it is open)",
+    response=PrintQueuedOut,
+    status=202,
+    responses={
+        202: "queued",
+        403: "another cashier's shift",
+        404: "no such shift",
+        409: "no printer (no_printer)",
+    },
+)
+@login_required
+def print_shift(shift_id: str):
+    shift = service.visible_shift(shift_id, current_user)
+    status = enqueue(None, kind=JobKind.SHIFT, ref=shift.id, site_id=shift.site_id)
+    if status is None:
+        raise ApiError(409, "no_printer", NO_PRINTER_MESSAGE)
+    db.session.commit()
+    return jsonify({"status": status, "label": status_label(status)}), 202
