@@ -3,7 +3,10 @@ original receipt, the reason, the approving manager and the card's cancellation 
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 import printers
+from inventory.campaigns.models import Campaign
 from inventory.models import Vendor
 from inventory.vendors import format_brn
 from pos.db import db
@@ -82,10 +85,27 @@ def refund_documents(refund: RefundRecord, sale: SaleRecord) -> list[ReceiptDocu
                     if amount
                 ),
                 qr_url=sale.receipt_url,
-                footer=_footer(site, vendor.vendor_id),
+                footer=_donations(sale, lines) + _footer(site, vendor.vendor_id),
             )
         )
     return docs
+
+
+def _donations(sale: SaleRecord, lines) -> tuple[str, ...]:
+    """만원의 행복: the units given back no longer owe a donation ("… 1팩 기부 적립 취소")."""
+    units: dict[int, int] = {}
+    for ln in lines:
+        cid = sale.lines[ln.position].campaign_id
+        if cid is not None:
+            units[cid] = units.get(cid, 0) + ln.qty
+    if not units:
+        return ()
+    found = {c.id: c for c in db.session.scalars(select(Campaign).where(Campaign.id.in_(units)))}
+    return tuple(
+        f"{found[cid].name} {qty}{found[cid].unit} 기부 적립 취소"
+        for cid, qty in sorted(units.items())
+        if cid in found
+    )
 
 
 def _footer(site, vendor_id: int) -> tuple[str, ...]:
