@@ -301,9 +301,7 @@ def test_payments_must_add_up_and_come_from_the_sales_tenders(app, cashier):
 def test_bad_lines_are_refused_in_korean(app, cashier):
     sale = sell(cashier)
     korean_error(
-        cashier.post(
-            f"/api/sales/{sale['id']}/refund", json=refund_body(lines=[(3, 1)], amount=1)
-        ),
+        cashier.post(f"/api/sales/{sale['id']}/refund", json=refund_body(lines=[(3, 1)], amount=1)),
         422,
         "invalid_line",
     )
