@@ -211,3 +211,23 @@ def test_not_enough_on_the_shelf_is_refused(app, cashier):
     assert error["message"] == "생표고버섯 500g 재고가 부족합니다 (남은 수량 1팩)"
     with app.app_context():
         assert db.session.query(Donation).count() == 0
+
+
+def test_refunds_and_voids_through_the_api_give_back_owed_units(app, cashier):
+    manager = ApiClient(app, "manager", pin="2580")
+    sale = sell(cashier, 3)
+    body = {
+        "id": str(uuid.uuid4()),
+        "lines": [{"line": 1, "qty": 1}],
+        "reason": "상한 버섯",
+        "payments": [{"method": "cash", "amount": 10000}],
+    }
+    resp = manager.post(f"/api/sales/{sale['id']}/refund", json=body)
+    assert resp.status_code == 201, resp.get_json()
+    assert figures(cashier)["owed"] == 2
+    other = sell(cashier, 2)
+    void = {"id": str(uuid.uuid4()), "reason": "잘못 찍음"}
+    resp = manager.post(f"/api/sales/{other['id']}/void", json=void)
+    assert resp.status_code == 201, resp.get_json()
+    got = figures(cashier)
+    assert (got["owed"], got["outstanding"]) == (2, 2)
