@@ -25,6 +25,11 @@ def _when(text: str | None) -> str:
     return text[:16].replace("T", " ") if text else ""
 
 
+def _minus(won: int) -> str:
+    """Money out of the till or the day, printed with its sign ("-3,000원"; nothing is "0원")."""
+    return money.won(-won) if won else "0원"
+
+
 def over_short_text(won: int | None) -> str:
     if won is None:
         return "-"
@@ -37,9 +42,9 @@ def shift_slip(f: dict, site: SiteInfo | None) -> SlipDocument:
     rows = [
         SlipRow("시작 현금", money.won(f["opening_float"])),
         SlipRow("현금 판매", money.won(f["cash_sales"])),
-        SlipRow("현금 환불", money.won(-f["cash_refunds"]) if f["cash_refunds"] else "0원"),
+        SlipRow("현금 환불", _minus(f["cash_refunds"])),
         SlipRow("입금", money.won(f["paid_in"])),
-        SlipRow("출금", money.won(-f["paid_out"]) if f["paid_out"] else "0원"),
+        SlipRow("출금", _minus(f["paid_out"])),
         SlipRow(rule=True),
         SlipRow("예상 현금", money.won(f["expected_cash"]), bold=True),
     ]
@@ -48,17 +53,23 @@ def shift_slip(f: dict, site: SiteInfo | None) -> SlipDocument:
             SlipRow("센 현금", money.won(f["counted_cash"]), bold=True),
             SlipRow("과부족", over_short_text(f["over_short"]), bold=True),
         ]
-    rows += [SlipRow(rule=True), SlipRow(f"판매 {f['count']}건", money.won(f["sales"]))]
-    rows += [SlipRow(f"  {LABELS.get(m, m)}", money.won(w)) for m, w in f["by_method"].items()]
     rows += [
-        SlipRow(f"환불 {f['refund_count']}건", money.won(f["refunds"])),
+        SlipRow(rule=True),
+        SlipRow(f"판매 {f['count']}건", money.won(f["sales"])),
+        SlipRow(f"환불 {f['refund_count']}건", _minus(f["refunds"])),
         SlipRow("할인", money.won(f["discounts"])),
     ]
+    if f["by_method"]:
+        rows.append(SlipRow("결제 수단별 (환불 뺀 금액)", ""))
+        rows += [SlipRow(f"  {LABELS.get(m, m)}", money.won(w)) for m, w in f["by_method"].items()]
     moves = [m for m in f["movements"] if m["kind"] != "no_sale"]
     if moves:
         rows.append(SlipRow(rule=True))
         rows += [
-            SlipRow(f"{m['label']} {m['reason']}", money.won(m["amount"]), bold=False)
+            SlipRow(
+                f"{m['label']} {m['reason']}",
+                _minus(m["amount"]) if m["kind"] == "pay_out" else money.won(m["amount"]),
+            )
             for m in moves
         ]
     return SlipDocument(
@@ -78,8 +89,8 @@ def z_slip(z: dict, printed_at: str) -> SlipDocument:
     rows = [
         SlipRow(f"판매 {z['sales']}건", ""),
         SlipRow("총매출", money.won(z["gross"])),
-        SlipRow("할인", money.won(-z["discounts"]) if z["discounts"] else "0원"),
-        SlipRow(f"환불 {z['refund_count']}건", money.won(-z["refunds"]) if z["refunds"] else "0원"),
+        SlipRow("할인", _minus(z["discounts"])),
+        SlipRow(f"환불 {z['refund_count']}건", _minus(z["refunds"])),
         SlipRow(rule=True),
         SlipRow("순매출", money.won(z["net"]), bold=True),
         SlipRow("과세물품가액", money.won(z["taxable"])),
@@ -88,7 +99,10 @@ def z_slip(z: dict, printed_at: str) -> SlipDocument:
         SlipRow(rule=True),
     ]
     rows += [SlipRow(LABELS.get(m, m), money.won(w)) for m, w in z["by_method"].items()]
-    rows += [SlipRow("입금", money.won(z["paid_in"])), SlipRow("출금", money.won(z["paid_out"]))]
+    rows += [
+        SlipRow("돈통 입금", money.won(z["paid_in"])),
+        SlipRow("돈통 출금", _minus(z["paid_out"])),
+    ]
     if z["orders"]:
         rows.append(SlipRow("제조 주문", f"{z['orders']}건"))
     if z["top_items"]:

@@ -89,6 +89,8 @@ def test_closing_slip_prints_the_count_over_tcp(app_factory, printer, columns):
     assert row(lines, "과부족") == "-1,200원 (모자람)"
     assert row(lines, "  카드") == money.won(card["total"])
     assert row(lines, "할인") == "1,000원"
+    assert row(lines, "환불 1건") == "-4,500원"
+    assert row(lines, "출금 우유 구입") == "-3,000원"
     assert all(cp949_width(line) <= columns for line in lines), lines
     assert stream.names()[-1] == "cut"
 
@@ -117,7 +119,7 @@ def test_z_report_prints_the_days_totals_over_tcp(app_factory, printer):
     assert row(lines, "현금") == money.won(z["by_method"]["cash"])
     assert row(lines, "카드") == money.won(z["by_method"]["card"])
     assert row(lines, "계좌이체") == money.won(z["by_method"]["transfer"])
-    assert row(lines, "출금") == "3,000원"
+    assert row(lines, "돈통 출금") == "-3,000원"
     assert row(lines, "건표고버섯 100g x2") == money.won(24_000 - 1_000)
     assert row(lines, "김하늘 (영업 중) 예상") == money.won(50_000 + cash["total"] - 4_500 - 3_000)
     assert any("현금영수증 미발급 1건" in line for line in lines)
