@@ -24,7 +24,9 @@ from .view import by_receipt, receipt_split, refund_receipt_no, user_name
 TITLES = {"refund": "반품 영수증", "void": "결제 취소 영수증"}
 
 
-def refund_documents(refund: RefundRecord, sale: SaleRecord) -> list[ReceiptDocument]:
+def refund_documents(
+    refund: RefundRecord, sale: SaleRecord, *, reprint: bool = False
+) -> list[ReceiptDocument]:
     """The refund's receipts, one per vendor receipt of the sale it gives back lines of."""
     site = site_directory().get(sale.site_id)
     issued = local_time(refund.created_at).strftime("%Y-%m-%d %H:%M:%S")
@@ -85,6 +87,7 @@ def refund_documents(refund: RefundRecord, sale: SaleRecord) -> list[ReceiptDocu
                     if amount
                 ),
                 qr_url=sale.receipt_url,
+                reprint=reprint,
                 footer=_donations(sale, lines) + _footer(site, vendor.vendor_id),
             )
         )
@@ -128,15 +131,15 @@ def _parts(remaining: list[int], total: int, *, last: bool) -> list[int]:
     return parts
 
 
-def render_refund(refund: RefundRecord, sale: SaleRecord) -> bytes:
+def render_refund(refund: RefundRecord, sale: SaleRecord, *, reprint: bool = False) -> bytes:
     columns, hangul = printer_settings()
     return b"".join(
         printers.render(doc, columns=columns, hangul=hangul)
-        for doc in refund_documents(refund, sale)
+        for doc in refund_documents(refund, sale, reprint=reprint)
     )
 
 
 @renderer(JobKind.REFUND)
 def _render_refund_job(job: PrintJob) -> bytes:
     refund = load_refund(job.ref)
-    return render_refund(refund, load_sale_record(refund.sale_id))
+    return render_refund(refund, load_sale_record(refund.sale_id), reprint=job.reprint)

@@ -14,10 +14,12 @@ from pos.auth.models import User
 from pos.auth.service import login_required
 from pos.context import current_site
 from pos.db import db, utcnow
-from pos.receipts.models import JOB_STATUS
+from pos.receipts.models import JOB_STATUS, JobKind
+from pos.receipts.queue import NO_PRINTER_MESSAGE, enqueue
 from pos.sales.enums import SaleStatus
 from pos.sales.models import Sale
 from pos.sales.record import KST, local_time
+from pos.sales.responses import PrintStatusOut
 
 from .models import Refund
 from .record import void_minutes
@@ -85,6 +87,27 @@ def post_refund(sale_id: str, payload: RefundIn):
 @login_required
 def post_void(sale_id: str, payload: VoidIn):
     return _answer(place_void, payload, sale_id, "void")
+
+
+@endpoint(
+    "/refunds/<refund_id>/print",
+    "POST",
+    summary="Reprint a refund's 반품 영수증 (marked 재출력)",
+    response=PrintStatusOut,
+    responses={202: "queued", 404: "no such refund at this site", 409: "no printer configured"},
+)
+@login_required
+def print_refund(refund_id: str):
+    refund = db.session.get(Refund, refund_id)
+    if refund is None or (current_user.site_id and refund.site_id != current_user.site_id):
+        raise ApiError(404, "not_found", "환불 기록을 찾을 수 없습니다")
+    status = enqueue(
+        refund.sale_id, kind=JobKind.REFUND, ref=refund.id, site_id=refund.site_id, reprint=True
+    )
+    if status is None:
+        raise ApiError(409, "no_printer", NO_PRINTER_MESSAGE)
+    db.session.commit()
+    return jsonify({"status": status, "label": JOB_STATUS[status]}), 202
 
 
 def _limit() -> int:

@@ -99,3 +99,35 @@ def test_the_sale_receipt_is_unchanged_by_the_refund_fields(app_factory, printer
     hangul = " ".join(decode_escpos(printer.jobs[0]).hangul_segments)
     assert "반품" not in hangul and "원 영수증번호" not in hangul and "취소승인번호" not in hangul
     assert "승인번호" in hangul
+
+
+def test_a_refund_receipt_is_reprinted_with_its_mark(app_factory, printer):
+    app = app_factory(PRINTER_URL=printer.url, PRINTER_TIMEOUT=2.0, PRINTER_STATUS_TIMEOUT=0.3)
+    api = ApiClient(app, "cashier3", pin="1234")
+    sale = api.post("/api/sales", json=new_sale_body(api, ITEMS, CARD)).get_json()
+    body = refund_body(
+        lines=[(2, 1)], payments=[{"method": "card", "amount": 12000, "approval_no": "C1"}]
+    )
+    out = api.post(f"/api/sales/{sale['id']}/refund", json=body).get_json()
+    resp = api.post(f"/api/refunds/{out['id']}/print")
+    assert resp.status_code == 202 and resp.get_json()["label"] == "출력 대기"
+    with app.app_context():
+        assert process_due_jobs() == 3  # the sale, its refund and the reprint
+    printer.wait_for(3)
+    first, again = (" ".join(decode_escpos(j).hangul_segments) for j in printer.jobs[1:3])
+    assert "반품 영수증" in first and "재출력" not in first
+    assert "반품 영수증" in again and "재출력" in again
+    missing = api.post("/api/refunds/00000000-0000-4000-8000-000000000000/print")
+    assert missing.status_code == 404 and missing.get_json()["error"]["code"] == "not_found"
+
+
+def test_reprint_of_a_refund_without_printer_is_409(sqlite_app):
+    api = ApiClient(sqlite_app, "cashier3", pin="1234")
+    sale = api.post(
+        "/api/sales", json=new_sale_body(api, ITEMS, [{"method": "cash", "amount": 22000}])
+    ).get_json()
+    out = api.post(
+        f"/api/sales/{sale['id']}/refund", json=refund_body(lines=[(2, 1)], amount=12000)
+    ).get_json()
+    resp = api.post(f"/api/refunds/{out['id']}/print")
+    assert resp.status_code == 409 and resp.get_json()["error"]["code"] == "no_printer"
