@@ -116,3 +116,20 @@ def test_only_managers_and_admins_get_the_refund_form(app, cashier):
     refund(cashier, sale["id"], refund_body(amount=TOTAL))
     page = manager(app).get(f"/admin/sales/{sale['id']}").get_data(as_text=True)
     assert 'id="refund-form"' not in page and 'id="refund-list"' in page
+
+
+def test_back_office_reprints_a_refund_receipt(app_factory):
+    app = app_factory("sqlite", PRINTER_URL="tcp://127.0.0.1:9")
+    cashier = ApiClient(app, "cashier3", pin="1234")
+    sale = sell(cashier)
+    out = refund(cashier, sale["id"], refund_body(lines=[(2, 1)], amount=12000))
+    mgr = manager(app)
+    resp = mgr.post(f"/admin/refunds/{out['id']}/reprint")
+    assert resp.status_code == 302
+    assert "다시 출력합니다" in page_text(mgr.get(f"/admin/sales/{sale['id']}"))
+    with app.app_context():
+        from pos.receipts.models import PrintJob
+
+        jobs = db.session.scalars(select(PrintJob).where(PrintJob.kind == "refund")).all()
+        assert [j.reprint for j in jobs] == [False, True]
+        assert {j.ref for j in jobs} == {out["id"]}

@@ -19,9 +19,11 @@ from pos.auth.service import roles_required
 from pos.backoffice.views import bp
 from pos.db import db
 from pos.korean import josa
+from pos.receipts.models import JobKind
+from pos.receipts.queue import NO_PRINTER_MESSAGE, enqueue
 from pos.sales.enums import PaymentMethod
 from pos.sales.record import SaleRecord, load_sale_record
-from pos.scope import SITE_ADMINS, require_site
+from pos.scope import BACK_OFFICE, SITE_ADMINS, require_site
 
 from .amounts import plan_lines
 from .models import Refund
@@ -31,6 +33,7 @@ from .service import place_refund
 from .view import user_name
 
 site_admins = roles_required(*SITE_ADMINS)
+back_office = roles_required(*BACK_OFFICE)
 
 
 def refund_form_context(rec: SaleRecord) -> dict:
@@ -149,3 +152,21 @@ def _form_error(exc: ValidationError) -> str:
     if "approval_no" in field:
         return "취소 승인번호는 영문·숫자로 적어 주세요 (카드번호는 적지 마세요)"
     return "입력한 내용을 확인해 주세요"
+
+
+@bp.post("/admin/refunds/<refund_id>/reprint")
+@back_office
+def refund_reprint(refund_id: str):
+    refund = db.session.get(Refund, refund_id)
+    if refund is None:
+        abort(404)
+    require_site(refund.site_id)
+    status = enqueue(
+        refund.sale_id, kind=JobKind.REFUND, ref=refund.id, site_id=refund.site_id, reprint=True
+    )
+    if status is None:
+        flash(NO_PRINTER_MESSAGE, "error")
+    else:
+        db.session.commit()
+        flash(f"반품 영수증 {refund.receipt_no}을 다시 출력합니다.", "ok")
+    return redirect(url_for("backoffice.sale_detail", sale_id=refund.sale_id) + "#refund")
