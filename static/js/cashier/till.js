@@ -130,7 +130,10 @@ export function tillPart() {
       return this.ask({
         title: "교대",
         message: "마감하면 돈통의 현금을 세어 과부족을 확인합니다. 마감 없이 교대하면 내 영업은 열린 채로 남습니다.",
-        lines: [["내 영업 시작", won(this.shift.opening_float) + " 시작 현금"]],
+        lines: [
+          ["시작 현금", won(this.shift.opening_float)],
+          ["지금 있어야 할 현금", won(this.shift.expected_cash)],
+        ],
         choices: [
           { value: null, label: "취소" },
           { value: "logout", label: "교대 (마감 없이)" },
