@@ -168,5 +168,5 @@ def refund_reprint(refund_id: str):
         flash(NO_PRINTER_MESSAGE, "error")
     else:
         db.session.commit()
-        flash(f"반품 영수증 {refund.receipt_no}을 다시 출력합니다.", "ok")
+        flash(f"반품 영수증 {josa(refund.receipt_no, '을/를')} 다시 출력합니다.", "ok")
     return redirect(url_for("backoffice.sale_detail", sale_id=refund.sale_id) + "#refund")
