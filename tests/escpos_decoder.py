@@ -41,6 +41,9 @@ def decode_escpos(data: bytes) -> Stream:
             if cmd == b"@":
                 s.commands.append(("init",))
                 i += 2
+            elif cmd == b"p":  # ESC p m t1 t2: open the cash drawer
+                s.commands.append(("drawer", data[i + 2], data[i + 3], data[i + 4]))
+                i += 5
             elif cmd in (b"a", b"E", b"d", b"!", b"-", b"M", b"t", b"2"):
                 arg = () if cmd == b"2" else (data[i + 2],)
                 s.commands.append(("ESC " + cmd.decode(), *arg))

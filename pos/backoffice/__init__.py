@@ -8,7 +8,6 @@ from __future__ import annotations
 def init_app(app) -> None:
     from inventory import pages as stock_pages
     from pos.fairs import pages as fair_pages
-
     from pos.shifts import pages as close_pages  # noqa: F401  (일일 마감, on this blueprint)
 
     from . import (  # noqa: F401  (each module registers its routes on the blueprints)
