@@ -312,6 +312,9 @@ def test_bad_lines_are_refused_in_korean(app, cashier):
     no_reason = refund_body(amount=TOTAL)
     no_reason.pop("reason")
     assert cashier.post(f"/api/sales/{sale['id']}/refund", json=no_reason).status_code == 422
+    blank = refund_body(amount=TOTAL, reason="   ")
+    err = korean_error(cashier.post(f"/api/sales/{sale['id']}/refund", json=blank), 422, "invalid")
+    assert err["field"] == "reason"
     assert rows(app)["refunds"] == 0
 
 

@@ -111,7 +111,13 @@ def check_fair_open(rec: SaleRecord) -> None:
         )
 
 
+def check_reason(payload: RefundIn | VoidIn) -> None:
+    if not payload.reason.strip():
+        raise ApiError(422, "invalid", "환불 사유를 적어 주세요", "reason")
+
+
 def place_refund(payload: RefundIn, sale_id: str, user) -> PlacedRefund:
+    check_reason(payload)
     rec = visible_sale(sale_id, user)
     digest = request_hash(payload, rec.id, RefundKind.REFUND)
     if (done := replay(str(payload.id), digest, rec)) is not None:
@@ -131,6 +137,7 @@ def place_refund(payload: RefundIn, sale_id: str, user) -> PlacedRefund:
 
 
 def place_void(payload: VoidIn, sale_id: str, user) -> PlacedRefund:
+    check_reason(payload)
     rec = visible_sale(sale_id, user)
     digest = request_hash(payload, rec.id, RefundKind.VOID)
     if (done := replay(str(payload.id), digest, rec)) is not None:
@@ -199,7 +206,7 @@ def _write(
         approver_id=approver.id if approver else None,
         shift_id=open_shift_id(rec.site_id, user.id),
         kind=kind.value,
-        reason=payload.reason.strip() or payload.reason,
+        reason=payload.reason.strip(),
         receipt_no=f"{rec.receipt_no}-R{len(before) + 1}",
         business_day=local_time(now).date(),
         total=total,
