@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import PORTRAIT, login_pin, own_fixtures
+from conftest import PORTRAIT, login_password, login_pin, own_fixtures
 from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
@@ -252,3 +252,34 @@ def test_cash_receipt_approval_number_on_the_done_screen(refund_page, shot):
     receipt = page.locator(".cash-receipt-no")
     expect(receipt.locator(".tag")).to_have_text("발급 · 승인 T20261202")
     expect(receipt.locator('input[name="cash_receipt_no"]')).to_be_hidden()
+
+
+def test_manager_discounts_round_like_the_server_without_approval(refund_page):
+    """A manager on the tablet needs no approval; odd percents round half up exactly as the
+    server does, so the payment of the shown total is taken (22 % of 7,500 = 1,650, then 15 %
+    of the 10,850 left = 1,627.5 → 1,628; total 9,222원)."""
+    page = refund_page()
+    login_password(page)
+    page.goto("/pos")
+    page.locator(".product").first.wait_for()
+    for _ in range(3):
+        product(page, "수제 마들렌").click()
+    product(page, "표고버섯 칩").click()  # 5,000원, no line discount of its own
+    page.locator(".cart .line-name", has_text="수제 마들렌").click()
+    dialog = page.locator(".discount-dialog")
+    dialog.locator('.discount-kind [data-kind="pct"]').click()
+    keypad(page, ".discount-keypad", "22")
+    expect(dialog.locator(".discount-preview")).to_have_text("−1,650원")
+    dialog.locator('.chip.reason[data-reason="직원 할인"]').click()
+    dialog.locator(".btn-discount-apply").click()
+    page.locator(".btn-discount").click()
+    dialog.locator('.discount-kind [data-kind="pct"]').click()
+    keypad(page, ".discount-keypad", "15")
+    expect(dialog.locator(".discount-preview")).to_have_text("−1,628원")
+    dialog.locator('.chip.reason[data-reason="행사 할인"]').click()
+    dialog.locator(".btn-discount-apply").click()
+    expect(page.locator(".total-amount")).to_have_text("9,222원")
+    page.locator(".btn-checkout").click()
+    page.locator(".btn-pay-go").click()
+    expect(page.locator(".done .done-total")).to_have_text("9,222원")
+    expect(page.locator(".approval-dialog")).to_have_count(0)
