@@ -67,6 +67,8 @@ def test_a_donation_from_the_page_is_recorded_once(app):
     assert "이 매장의 남은 적립: 4팩" in unescape(re.sub(r"<[^>]+>", "", page))
     with app.app_context():
         pid = db.session.scalars(select(Product.id).filter_by(sku="S001")).one()
+    # the first campaign product is picked, so the pack leaves stock unless changed
+    assert f'<option value="{pid}" selected>생표고버섯 500g · 재고에서 뺌</option>' in page
     form = {
         "donation_id": str(uuid.uuid4()),
         "day": "2026-12-01",

@@ -119,7 +119,7 @@ def _detail(campaign: Campaign, *, errors=None, form=None, status=200):
         "day": _today().isoformat(),
         "give_recipient": campaign.recipient,
         "qty": "",
-        "product_id": str(items[0].id) if len(items) == 1 else "",
+        "product_id": str(items[0].id) if items else "",
     }
     return render_template(
         "backoffice/campaigns/detail.html",
