@@ -63,7 +63,13 @@ def test_second_open_is_409_and_a_negative_float_422(app, cashier, other):
 
 def test_current_asks_for_a_float_until_a_shift_is_open(app, cashier):
     now = cashier.get("/api/shifts/current").get_json()
-    assert now == {"shift": None, "needs_float": True, "required": False, "suggested_float": None}
+    assert now == {
+        "shift": None,
+        "needs_float": True,
+        "required": False,
+        "suggested_float": None,
+        "stale": False,
+    }
     sid = open_till(cashier, 40_000)
     now = cashier.get("/api/shifts/current").get_json()
     assert now["needs_float"] is False and now["shift"]["id"] == sid
@@ -292,3 +298,16 @@ def test_a_shifts_slip_needs_a_printer(app, cashier):
     sid = open_till(cashier)
     resp = cashier.post(f"/api/shifts/{sid}/print")
     assert resp.status_code == 409 and resp.get_json()["error"]["code"] == "no_printer"
+
+
+def test_a_shift_left_open_overnight_is_stale(app, cashier):
+    from datetime import timedelta
+
+    sid = open_till(cashier)
+    assert cashier.get("/api/shifts/current").get_json()["stale"] is False
+    with app.app_context():
+        shift = db.session.get(Shift, sid)
+        shift.opened_at -= timedelta(days=1)
+        db.session.commit()
+    now = cashier.get("/api/shifts/current").get_json()
+    assert now["stale"] is True and now["shift"]["id"] == sid and now["needs_float"] is False

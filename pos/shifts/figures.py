@@ -31,6 +31,11 @@ from .models import CASH_MOVE_LABELS, CashMoveKind, CashMovement, Shift
 CASH = PaymentMethod.CASH.value
 
 
+def today() -> date:
+    """The business day now: the Seoul calendar date."""
+    return datetime.now(KST).date()
+
+
 def day_bounds(day: date) -> tuple[datetime, datetime]:
     """The Seoul calendar day as naive UTC [start, end), the way times are stored."""
     start = datetime.combine(day, time(), tzinfo=KST).astimezone(UTC).replace(tzinfo=None)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from flask import jsonify, request
 
@@ -11,19 +11,15 @@ from pos.auth.service import roles_required
 from pos.db import db
 from pos.receipts.models import JobKind
 from pos.receipts.queue import NO_PRINTER_MESSAGE, enqueue, status_label
-from pos.sales.record import KST
 from pos.scope import SITE_ADMINS, require_site, site_by_code, working_site
 from pos.sites import SiteInfo
 
+from .figures import today
 from .schemas import PrintQueuedOut, ZPrintIn, ZReportOut
 from .views import bp
 from .zreport import z_report
 
 BAD_DAY = "날짜는 YYYY-MM-DD 형식의 지난 날이나 오늘이어야 합니다"
-
-
-def today() -> date:
-    return datetime.now(KST).date()
 
 
 def parse_day(text: str | None) -> date:

@@ -123,8 +123,10 @@ class CurrentShiftOut(_Out):
     needs_float: bool
     #: REQUIRE_SHIFT is set: sales are refused without a shift
     required: bool
-    #: the last count of this till at the site, a default for the float
+    #: the last count of a till at the site, a default for the float
     suggested_float: int | None
+    #: the open shift began on an earlier day (left open overnight): worth closing first
+    stale: bool
 
 
 class TopItemOut(_Out):

@@ -12,9 +12,10 @@ from pos.context import current_site
 from pos.db import db
 from pos.receipts.models import JobKind
 from pos.receipts.queue import NO_PRINTER_MESSAGE, enqueue, status_label
+from pos.sales.record import local_time
 
 from . import service
-from .figures import movement_view, shift_figures
+from .figures import movement_view, shift_figures, today
 from .models import Shift, open_shift_id
 from .schemas import (
     CashMovementIn,
@@ -80,6 +81,7 @@ def get_current_shift():
             "needs_float": shift is None,
             "required": bool(current_app.config.get("REQUIRE_SHIFT")),
             "suggested_float": service.suggested_float(site.id),
+            "stale": shift is not None and local_time(shift.opened_at).date() < today(),
         }
     )
 
