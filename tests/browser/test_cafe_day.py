@@ -244,3 +244,26 @@ def test_void_from_the_done_screen_and_layout_in_portrait(cafe_page, shot):
     page.keyboard.press("Escape")
     expect(page.locator(".done-voided")).to_be_visible()
     expect(page.locator(".btn-done-void")).to_be_hidden()
+
+
+def test_a_sale_after_the_till_was_closed_elsewhere_asks_for_a_float(cafe_page):
+    """The till was closed behind the tablet's back (the back office, another tab): the sale is
+    refused with no_shift, the float dialog opens over the payment step, and once the till is
+    open again the same cart is paid."""
+    page = cafe_page()
+    login_pin(page, "김하늘", "1234")
+    open_till(page, "0")
+    shift = call(page, "/api/shifts/current")["data"]["shift"]
+    closed = call(page, f"/api/shifts/{shift['id']}/close", "POST", {"counted_cash": 0})
+    assert closed["status"] == 200, closed
+    product(page, "초코칩 쿠키").click()
+    page.locator(".btn-checkout").click()
+    page.locator(".btn-pay-go").click()
+    dialog = page.locator(".float-dialog")
+    expect(dialog).to_be_visible()
+    expect(page.locator(".pay-error")).to_contain_text("영업을 시작하세요")
+    keypad(page, ".float-dialog .till-keypad", "20000")
+    dialog.locator(".btn-open-shift").click()
+    expect(dialog).to_have_count(0)
+    page.locator(".btn-pay-go").click()
+    expect(page.locator(".done .done-total")).to_have_text("2,000원")
