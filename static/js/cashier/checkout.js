@@ -169,6 +169,7 @@ export function checkoutPart() {
           this.showErrorField();
         }
         if (err.code === "payment_mismatch") this.loadCatalog();
+        if (err.code === "invalid_discount_reason") this.loadDiscountReasons(); // list changed
       }
     },
   };
