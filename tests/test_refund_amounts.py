@@ -97,8 +97,13 @@ def test_any_split_of_refunds_adds_up_to_the_sale(specs, data):
         assert refunded[ln.position] == (ln.qty, ln.net)
     assert sum(r.total for r in before) == rec.total
     assert sum(r.taxable_total for r in before) == rec.taxable_total
-    assert sum(r.vat for r in before) == rec.vat
-    assert sum(r.taxable_supply for r in before) == rec.taxable_supply
+    # the last taxable refund takes what is left of the sale's VAT, unless that would be
+    # negative (each of many tiny refunds rounded its 공급가액 up): then a won or so per refund
+    vat = sum(r.vat for r in before)
+    assert sum(r.taxable_supply for r in before) + vat == rec.taxable_total
+    assert abs(vat - rec.vat) <= len(before)
+    if len([r for r in before if r.taxable_total]) <= 2 and rec.taxable_total >= 100:
+        assert vat == rec.vat  # the usual case: a refund or two of real amounts
     with pytest.raises(ApiError) as exc:
         plan_lines(rec, None, refunded)
     assert exc.value.code == "over_refund"

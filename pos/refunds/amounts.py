@@ -103,11 +103,12 @@ def sale_split(
     rec: SaleRecord, before: Sequence[RefundRecord], planned: Sequence[PlannedLine]
 ) -> tuple[int, money.VatSplit]:
     """The refund's split; the refund that gives back the last taxable won takes what is left
-    of the sale's 공급가액 and 부가세, so all the refunds of a sale add up to the sale."""
+    of the sale's 공급가액 and 부가세, so all the refunds of a sale add up to the sale (unless
+    what is left would be negative: many tiny refunds each rounded up, then its own split)."""
     taxable, split = split_of(planned)
     if before and sum(r.taxable_total for r in before) + taxable == rec.taxable_total:
         supply = rec.taxable_supply - sum(r.taxable_supply for r in before)
-        if 0 <= supply <= taxable and taxable - supply <= supply:
+        if 0 <= supply <= taxable:  # never a negative 공급가액 or 부가세
             split = money.VatSplit(supply, taxable - supply, split.exempt)
     return taxable, split
 
