@@ -32,7 +32,8 @@ run: venv
 	  echo "    김하늘 (cashier3)  PIN 1234      이바다 (cashier3b)  PIN 5678"; \
 	  echo "    하루장터 데모: POS_SITE=GN-FAIR make run"; \
 	fi
-	@echo "    manager / manager1234            admin / admin1234"
+	@echo "    manager / manager1234 (승인 PIN 2580)   admin / admin1234"
+	@echo "    바 주문 현황판: http://localhost:$(PORT)/bar"
 	@echo ""
 	$(BIN)/pos serve --host 0.0.0.0 --port $(PORT)
 
