@@ -226,3 +226,21 @@ def test_the_refund_receipt_in_image_mode(app_factory):
     stream = decode_escpos(data)
     assert stream.rasters and not stream.hangul_segments
     assert stream.qr_data == [sale["receipt_url"].encode()]
+
+
+def test_wrong_pins_lock_the_approver_and_change_nothing(sqlite_app):
+    api = ApiClient(sqlite_app, "cashier3", pin="1234")
+    sale = sell(api)
+    wrong = {"username": "manager", "pin": "0000"}
+    codes = [
+        api.post(
+            f"/api/sales/{sale['id']}/refund", json=refund_body(amount=TOTAL, approver=wrong)
+        ).status_code
+        for _ in range(6)
+    ]
+    # LOGIN_MAX_ATTEMPTS (5): the fifth wrong PIN locks the name
+    assert codes == [403] * 4 + [423] * 2
+    locked = api.post(f"/api/sales/{sale['id']}/refund", json=refund_body(amount=TOTAL))
+    assert locked.status_code == 423 and locked.get_json()["error"]["code"] == "approval_refused"
+    with sqlite_app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Refund)) == 0
