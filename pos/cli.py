@@ -50,10 +50,14 @@ def init_cmd() -> None:
 def demo_cmd() -> None:
     """Load the demo data from the newsletters (idempotent)."""
     from .demo import load_demo
+    from .demo_day import load_cafe_day
 
     summary = load_demo()
     db.session.commit()
     click.echo(summary)
+    # a café day from float to close, so 일일 마감 has something to show
+    click.echo(load_cafe_day())
+    db.session.commit()
 
 
 site_group = click.Group("site", help="Sites: branches, fairs, store rooms.")
