@@ -24,11 +24,12 @@ ENV_KEYS = (
     "SERVER_PORT",
     "REQUIRE_SHIFT",
     "KITCHEN_PRINTER_URL",
+    "VOID_MINUTES",
     "LOGIN_RATE_LIMIT",
     "LOGIN_NAME_RATE_LIMIT",
     "PRINTER_STATUS_TIMEOUT",
 )
-INT_KEYS = {"PRINTER_COLUMNS", "SERVER_PORT"}
+INT_KEYS = {"PRINTER_COLUMNS", "SERVER_PORT", "VOID_MINUTES"}
 FLOAT_KEYS = {"PRINTER_TIMEOUT", "PRINTER_STATUS_TIMEOUT"}
 #: switches: "1", "true", "yes", "on" (any case) turn them on; anything else off
 BOOL_KEYS = {"REQUIRE_SHIFT"}
@@ -58,6 +59,8 @@ def defaults(instance_path: str) -> dict:
         "REQUIRE_SHIFT": False,
         #: the bar's ticket printer; unset: tickets print on the receipt printer
         "KITCHEN_PRINTER_URL": None,
+        #: minutes after a sale in which 결제 취소 (void) is offered
+        "VOID_MINUTES": 10,
         "LOGIN_MAX_ATTEMPTS": 5,
         "LOGIN_LOCK_MINUTES": 5,
         #: FULL: an acknowledged sale survives a power cut, not only a crash (cost: bench/)
