@@ -18,6 +18,7 @@ from inventory.fairs.models import Consignment, Fair, FairVendor
 from inventory.models import Product, SiteProduct, StockLevel, Vendor
 from inventory.site_terms import today
 from pos.db import db
+from pos.refunds.models import Refund
 from pos.sales.models import OrderCounter
 from pos.versions import CatalogState, current_token
 
@@ -36,7 +37,7 @@ def per_hour(fair: Fair, taken: dict[int, int]) -> list[dict]:
 def board_fingerprint(fair: Fair) -> tuple:
     """What the board depends on, in one cheap statement: the catalog tokens (products, the
     fair and its vendors; site terms), the sales counters and the site's stock levels (a sale, a
-    check-in, a count or a 품절 mark each changes one), and today's date."""
+    check-in, a count or a 품절 mark each changes one), the refunds, and today's date."""
     site_id = fair.site_id
 
     def counters(col):
@@ -54,6 +55,8 @@ def board_fingerprint(fair: Fair) -> tuple:
             levels(func.max(StockLevel.updated_at)),
             select(CatalogState.token).where(CatalogState.id == 1).scalar_subquery(),
             select(CatalogState.token).where(CatalogState.id == 2).scalar_subquery(),
+            # a refund of an untracked product moves no stock level
+            select(func.count()).where(Refund.site_id == site_id).scalar_subquery(),
         )
     ).one()
     return (*row, fair.state, today())
