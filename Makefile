@@ -22,7 +22,7 @@ system:
 
 run: venv
 	$(BIN)/pos init
-	$(BIN)/pos demo
+	$(BIN)/pos demo --day
 	@echo ""
 	@echo "  꿈이든 POS  ->  http://localhost:$(PORT)/  (태블릿에서는 http://<이 컴퓨터의 IP>:$(PORT)/)"
 	@echo "  매장: $(POS_SITE)   데모 로그인 (예시 계정):"

@@ -13,7 +13,7 @@ except ImportError:  # not on Windows: SQLite's own busy wait still serialises w
 import threading
 import time
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData, event
@@ -134,9 +134,26 @@ def dialect_insert(table):
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
 
 
+#: how far this context's clock is set back (only ``pos demo --day`` does, to make yesterday)
+_clock_back: contextvars.ContextVar[timedelta] = contextvars.ContextVar(
+    "clock_back", default=timedelta(0)
+)
+
+
 def utcnow() -> datetime:
     """Naive UTC: SQLite has no time zones, so every timestamp is stored as UTC."""
-    return datetime.now(UTC).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None) - _clock_back.get()
+
+
+@contextlib.contextmanager
+def clock_set_back(delta: timedelta):
+    """Within the block, ``utcnow`` (and the business day taken from it) is ``delta`` earlier:
+    the demo writes yesterday's café day through the same services a tablet uses."""
+    token = _clock_back.set(delta)
+    try:
+        yield
+    finally:
+        _clock_back.reset(token)
 
 
 def _sqlite_connect_with(synchronous: str):

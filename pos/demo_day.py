@@ -1,23 +1,25 @@
-"""A café day for the demo, so 일일 마감 has something to show from the first `make run`.
+"""Yesterday's café day for the demo, so 일일 마감 has a day to show from the first `make run`.
 
 이바다 (cashier3b) at CAFE03 opens the till with a float, sells five orders (cash, card,
 지역화폐, a 현금영수증 and two 만원의 행복 packs, a coupon discount), buys milk from the till,
 refunds a lemonade rung up twice with the manager's PIN, and closes with a count 500원 short.
-Everything goes through the same services a tablet uses, under fixed ids: a second
-``pos demo`` finds the day and changes nothing. Loaded by the ``pos demo`` command only, not
-by ``load_demo`` (tests build their own days).
+Everything goes through the same services a tablet uses, under fixed ids and with the clock
+set back a day: a second ``pos demo --day`` finds the day and changes nothing, and today's
+till starts empty. Only ``pos demo --day`` (what ``make run`` calls) loads it; plain
+``pos demo`` and the tests build their own days.
 """
 
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import select
 
 from inventory.cache import pricing_catalog
 from pos.auth.models import User
-from pos.db import db
+from pos.db import clock_set_back, db
 from pos.orders.board import set_done
 from pos.refunds.schemas import RefundIn
 from pos.refunds.service import place_refund
@@ -95,7 +97,7 @@ def load_cafe_day() -> str:
         return "데모 영업일: CAFE03 또는 이바다 계정이 없어 건너뜁니다"
     manager = db.session.scalars(select(User).where(User.username == "manager")).first()
     base = current_app.config.get("RECEIPT_BASE_URL") or "http://localhost:5000"
-    with current_app.test_request_context("/"):
+    with current_app.test_request_context("/"), clock_set_back(timedelta(days=1)):
         open_shift(ShiftIn(id=_id("shift"), opening_float=FLOAT), site=site, user=cashier)
         placed = {}
         for key, items, payments, extra in ORDERS:
@@ -122,6 +124,6 @@ def load_cafe_day() -> str:
         figures = close_shift(db.session.get(Shift, shift_id), COUNTED)
     db.session.flush()
     return (
-        f"데모 영업일: {site.name} 이바다 님의 영업 (판매 {len(placed)}건, 환불 1건, "
+        f"데모 영업일 (어제): {site.name} 이바다 님의 영업 (판매 {len(placed)}건, 환불 1건, "
         f"과부족 {figures['over_short']:,}원)"
     )

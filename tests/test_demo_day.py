@@ -1,6 +1,10 @@
-"""`pos demo` brings a café day (float, sales, a refund, a close) that 일일 마감 can show, once."""
+"""`pos demo --day` brings yesterday's café day (float, sales, a refund, a close), once;
+plain `pos demo` (what tests and live servers run) brings none."""
 
 from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from support import ApiClient
@@ -20,16 +24,22 @@ def _counts(app) -> tuple[int, int, int]:
 
 def test_demo_day_adds_up_in_the_z_report_and_loads_once(app):
     runner = app.test_cli_runner()
-    first = runner.invoke(args=["demo"])
+    plain = runner.invoke(args=["demo"])
+    assert plain.exit_code == 0 and "데모 영업일" not in plain.output
+    assert _counts(app) == (0, 0, 0)
+    first = runner.invoke(args=["demo", "--day"])
     assert first.exit_code == 0, first.output
     assert "데모 영업일" in first.output and "과부족 -500원" in first.output
     assert _counts(app) == (5, 1, 1)
-    again = runner.invoke(args=["demo"])
+    again = runner.invoke(args=["demo", "--day"])
     assert again.exit_code == 0 and "이미 있습니다" in again.output
     assert _counts(app) == (5, 1, 1)
 
     manager = ApiClient(app, "manager", password="manager1234")
-    z = manager.get("/api/reports/z").get_json()
+    # today is untouched: the day is yesterday's
+    assert manager.get("/api/reports/z").get_json()["sales"] == 0
+    yesterday = (datetime.now(ZoneInfo("Asia/Seoul")) - timedelta(days=1)).date()
+    z = manager.get(f"/api/reports/z?day={yesterday}").get_json()
     assert z["sales"] == 5 and z["refunds"] == 5500
     with app.app_context():
         totals = db.session.scalar(select(func.sum(Sale.total)))
@@ -44,5 +54,10 @@ def test_demo_day_adds_up_in_the_z_report_and_loads_once(app):
         -500,
     )
     assert z["cash_receipts_pending"] == 1
-    # the bar's tickets of the demo day are all made
-    assert manager.get("/api/orders?status=waiting").get_json()["orders"] == []
+    with app.app_context():
+        days = set(db.session.scalars(select(Sale.business_day)))
+        assert days == {yesterday}
+        assert all(
+            no.split("-")[1] == f"{yesterday:%Y%m%d}"
+            for no in db.session.scalars(select(Sale.receipt_no))
+        )
