@@ -1,7 +1,8 @@
 /* The bar's order board (templates/orders/board.html): polls GET /api/orders?status=all every
  * few seconds, shows waiting orders as big tiles (tap = 완료) and the latest done ones with
  * 되돌리기. While the server is unreachable it keeps showing the last answer. */
-import { api, errorMessage } from "./api.js";
+// the tablet's own calls: CSRF renewed through /api/me, a timeout, Korean error messages
+import { api, errorMessage } from "../cashier/api.js";
 
 const config = JSON.parse(document.getElementById("bar-config").textContent);
 const TOAST_MS = 6000;
