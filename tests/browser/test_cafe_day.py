@@ -135,6 +135,7 @@ def test_cafe_day_float_discount_refund_close_and_z_report(cafe_page, cafe_serve
     sale1 = last_done(page)
     data = call(page, f"/api/sales/{sale1['id']}")["data"]
     assert (data["subtotal"], data["total"], data["order_type"]) == (26500, 21200, "togo")
+    assert (data["discount"], data["order_discount"]) == (5300, 5300)
     assert data["discount_reason"] == "직원 할인"
     assert "pin" not in page.evaluate("JSON.stringify(localStorage)")
     page.locator(".btn-new").click()
