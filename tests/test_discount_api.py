@@ -253,3 +253,36 @@ def test_an_unknown_or_stopped_reason_is_refused(app, cashier):
     assert resp.status_code == 422
     assert resp.get_json()["error"]["message"] == "할인 사유 '단골 쿠폰'은 목록에 없습니다"
     assert sales_count(app) == 0
+
+
+def test_a_sale_discounted_to_nothing_is_recorded_without_payments(app):
+    """시식·파손 at 100 %: a manager approves, the sale is 0원 with no tender, and a 0원 sale
+    with a tender or a priced sale without one is refused."""
+    from support import ApiClient, new_sale_body
+
+    cashier = ApiClient(app, "cashier3", pin="1234")
+    body = new_sale_body(
+        cashier,
+        [("수제 마들렌", 1, [])],
+        [],
+        discount_pct=100,
+        discount_reason="시식·파손",
+        approver={"username": "manager", "pin": "2580"},
+    )
+    resp = cashier.post("/api/sales", json=body)
+    assert resp.status_code == 201, resp.get_json()
+    sale = resp.get_json()
+    assert (sale["total"], sale["discount"], sale["payments"]) == (0, 2500, [])
+    assert sale["taxable"] + sale["vat"] + sale["exempt"] == 0
+    again = cashier.post("/api/sales", json=body)
+    assert again.status_code == 200 and again.get_json()["id"] == sale["id"]
+    # the e-receipt page and the paper receipt both make a 0원 receipt
+    url = sale["receipt_url"].split("receipts.example.kr", 1)[1]
+    page = cashier.get(url)
+    assert page.status_code == 200 and "시식·파손" in page.get_data(as_text=True)
+    out = app.test_cli_runner().invoke(args=["receipt", sale["id"]])
+    assert out.exit_code == 0, out.output
+    unpaid = new_sale_body(cashier, [("수제 마들렌", 1, [])], [])
+    refused = cashier.post("/api/sales", json=unpaid)
+    assert refused.status_code == 422
+    assert refused.get_json()["error"]["code"] == "payment_mismatch"

@@ -198,7 +198,8 @@ def place_sale(
         discount_approver_id=approver.id if approver else None,
     )
     for model, rows in record.table_rows().items():
-        db.session.execute(insert(model.__table__), rows)
+        if rows:  # a 0원 sale has no payments
+            db.session.execute(insert(model.__table__), rows)
     record_sale_event(record)
     print_status = enqueue(record.id)
     open_ticket(record)
