@@ -231,3 +231,28 @@ def test_refunds_and_voids_through_the_api_give_back_owed_units(app, cashier):
     assert resp.status_code == 201, resp.get_json()
     got = figures(cashier)
     assert (got["owed"], got["outstanding"]) == (2, 2)
+
+
+def test_a_refund_after_the_donation_never_shows_a_negative_balance(app, cashier):
+    """2 packs sold and handed over, then one sale refunded: nothing is outstanding (not −1),
+    the page says one pack went ahead, and the next pack sold is already covered."""
+    manager = ApiClient(app, "manager", pin="2580")
+    cid = campaign_id(app)
+    first, second = sell(cashier, 1), sell(cashier, 1)
+    resp, _ = donate(manager, cid, 2, recipient="만수7단지 무료급식소")
+    assert resp.status_code == 201, resp.get_json()
+    back = {
+        "id": str(uuid.uuid4()),
+        "reason": "상한 버섯",
+        "payments": [{"method": "cash", "amount": 10000}],
+    }
+    resp = manager.post(f"/api/sales/{second['id']}/refund", json=back)
+    assert resp.status_code == 201, resp.get_json()
+    got = figures(cashier)
+    assert (got["owed"], got["donated"], got["outstanding"]) == (1, 2, 0)
+    page = manager.get(f"/admin/campaigns/{cid}").get_data(as_text=True)
+    assert "1팩 먼저 기부한 셈입니다" in page and "-1팩" not in page
+    sell(cashier, 1)
+    assert figures(cashier)["outstanding"] == 0
+    resp, _ = donate(manager, cid, 1, recipient="만수7단지 무료급식소")
+    assert resp.status_code == 409 and first["id"]

@@ -61,11 +61,18 @@ class Figures:
 
     @property
     def outstanding(self) -> int:
-        return self.owed - self.donated
+        """Still to hand over; never below 0 (a refund after a donation leaves it ``ahead``)."""
+        return max(self.owed - self.donated, 0)
+
+    @property
+    def ahead(self) -> int:
+        """Units handed over beyond what is owed (sales later refunded): the next sales owe
+        nothing until they are covered."""
+        return max(self.donated - self.owed, 0)
 
     def at(self, site_id: int) -> tuple[int, int, int]:
         owed, given = self.by_site.get(site_id, [0, 0])
-        return owed, given, owed - given
+        return owed, given, max(owed - given, 0)
 
 
 def figures(campaign_list: list[Campaign], site_ids: list[int] | None = None) -> dict[int, Figures]:
