@@ -68,7 +68,7 @@ def test_list_search_open_and_reprint(app_factory, backend):
     assert "소득공제" in page and "010-****-5678" in page and "1234-5678" not in page
     card = mgr.get(f"/admin/sales/{first['id']}").get_data(as_text=True)
     assert "ICE" in card and "샷 추가 +500" in card and "신한" in card and "12345678" in card
-    assert "<dt>할인</dt><dd>-1,000원</dd>" in card and "9,000원" in card
+    assert "<dt>주문 할인</dt><dd>-1,000원</dd>" in card and "9,000원" in card
 
     resp = mgr.post(f"/admin/sales/{second['id']}/reprint")
     assert resp.status_code == 302

@@ -286,3 +286,25 @@ def test_a_sale_discounted_to_nothing_is_recorded_without_payments(app):
     refused = cashier.post("/api/sales", json=unpaid)
     assert refused.status_code == 422
     assert refused.get_json()["error"]["code"] == "payment_mismatch"
+
+
+def test_the_sale_page_names_each_discount_once(app):
+    """A line's own discount beside the line, the order's in the totals: never the order's
+    share counted again on every line (10,000 − 500 − 950 = 8,550)."""
+    from support import ApiClient, new_sale_body
+
+    cashier = ApiClient(app, "cashier3", pin="1234")
+    body = new_sale_body(cashier, [("수제 마들렌", 2, []), ("유자차", 1, [("온도", "HOT")])], [])
+    body["lines"][0].update(discount=500, discount_reason="직원 할인")
+    body.update(discount_pct=10, discount_reason="단골 쿠폰")
+    body["payments"] = [{"method": "cash", "amount": 8550}]
+    resp = cashier.post("/api/sales", json=body)
+    assert resp.status_code == 201, resp.get_json()
+    sale = resp.get_json()
+    assert (sale["discount"], sale["order_discount"], sale["total"]) == (1450, 950, 8550)
+    manager = ApiClient(app, "manager", password="manager1234")
+    page = manager.get(f"/admin/sales/{sale['id']}").get_data(as_text=True)
+    assert "할인 -500원 (직원 할인)" in page
+    assert "<dt>상품 할인</dt><dd>-500원</dd>" in page
+    assert "<dt>주문 할인 (단골 쿠폰)</dt><dd>-950원</dd>" in page
+    assert page.count("할인 -") == 1  # only the 마들렌 line carries a discount of its own
