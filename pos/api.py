@@ -101,7 +101,19 @@ FIELD_LABELS = {
     "opens": "여는 시각",
     "closes": "닫는 시각",
     "payment_methods": "결제 수단",
+    "opening_float": "시작 현금",
+    "counted_cash": "센 현금",
+    "discount_pct": "할인율",
+    "discount_reason": "할인 사유",
+    "approver": "매니저 승인",
+    "order_type": "매장/포장",
+    "day": "날짜",
+    "recipient": "기부처",
+    "line": "줄 번호",
 }
+
+#: a top-level field whose word differs from the same name inside a sale's payments
+TOP_LEVEL_LABELS = {"amount": "금액"}
 
 
 def _field_path(loc: tuple) -> str:
@@ -110,6 +122,8 @@ def _field_path(loc: tuple) -> str:
 
 def field_label(loc: tuple) -> str:
     """The innermost named field of a path, in Korean ("payments.0.tendered" → 받은 금액)."""
+    if len(loc) == 1 and loc[0] in TOP_LEVEL_LABELS:
+        return TOP_LEVEL_LABELS[loc[0]]
     for part in reversed(loc):
         if isinstance(part, str) and part in FIELD_LABELS:
             return FIELD_LABELS[part]
