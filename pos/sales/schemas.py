@@ -88,7 +88,7 @@ class SaleIn(_Strict):
     discount_pct: int | None = Field(default=None, ge=1, le=100)
     discount_reason: Reason | None = None
     #: empty only for a sale discounted to 0원 (e.g. 시식·파손 with approval)
-    payments: list[PaymentIn] = Field(default_factory=list, max_length=10)
+    payments: list[PaymentIn] = Field(max_length=10)
     cash_receipt: CashReceiptIn | None = None
     #: 매장 (here) or 포장 (togo), printed on the bar's ticket
     order_type: Literal["here", "togo"] | None = None
