@@ -139,3 +139,27 @@ def test_the_day_list_unissued_first_and_the_form(app, cashier):
 def test_cashiers_have_no_list_page(app):
     teller = Browser(app, "cashier3", pin="1234")
     assert teller.get("/admin/cash-receipts").status_code == 403
+
+
+def test_a_refunded_sale_needs_no_cash_receipt_and_an_issued_one_says_to_cancel(app, cashier):
+    import uuid
+
+    kept, gone, issued = sell(cashier), sell(cashier), sell(cashier)
+    issue(cashier, issued["id"], "33334444")
+    boss = ApiClient(app, "manager", pin="2580")
+    for sale in (gone, issued):
+        back = {
+            "id": str(uuid.uuid4()),
+            "reason": "손님 변심",
+            "payments": [{"method": "cash", "amount": 5000}],
+        }
+        resp = boss.post(f"/api/sales/{sale['id']}/refund", json=back)
+        assert resp.status_code == 201, resp.get_json()
+    html = unescape(manager(app).get("/admin/cash-receipts").get_data(as_text=True))
+    assert rows(html)[0] == (kept["id"], "is-pending")
+    assert (gone["id"], "is-done") in rows(html)
+    assert '<strong id="pending-count">1</strong>' in html
+    assert "전액 환불되어 발급할 필요가 없습니다" in html
+    assert "이 현금영수증을 취소" in html
+    z = boss.get("/api/reports/z").get_json()
+    assert z["cash_receipts_pending"] == 1

@@ -48,7 +48,7 @@ def _page(
         prev_day=day - timedelta(days=1),
         next_day=day + timedelta(days=1),
         rows=rows,
-        pending=sum(1 for r in rows if not r.issued),
+        pending=sum(1 for r in rows if r.needed),
         errors=errors or {},
         typed=typed or {},
         won=money.won,

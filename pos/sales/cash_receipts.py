@@ -164,6 +164,11 @@ class RequestRow:
         return self.approval_no is not None
 
     @property
+    def needed(self) -> bool:
+        """Still to issue: not issued, and the sale was not voided or wholly refunded."""
+        return not self.issued and self.status not in ("refunded", "voided")
+
+    @property
     def time(self) -> str:
         return local_time(self.created_at).strftime("%H:%M")
 
@@ -201,4 +206,4 @@ def day_requests(site_id: int, day: date) -> list[RequestRow]:
         )
         for s, c, name in rows
     ]
-    return sorted(out, key=lambda r: (r.issued, r.created_at))
+    return sorted(out, key=lambda r: (not r.needed, r.issued, r.created_at))

@@ -188,7 +188,8 @@ def _movements(site_id: int, day: date) -> dict[str, int]:
 
 
 def _pending_cash_receipts(site_id: int, day: date) -> int:
-    """현금영수증 asked for on the day's sales (not voided) with no approval number yet."""
+    """현금영수증 asked for on the day's sales (not voided or wholly refunded) with no approval
+    number yet."""
     return int(
         db.session.execute(
             select(func.count(CashReceipt.sale_id))
@@ -196,7 +197,7 @@ def _pending_cash_receipts(site_id: int, day: date) -> int:
             .where(
                 Sale.site_id == site_id,
                 Sale.business_day == day,
-                Sale.status != SaleStatus.VOIDED.value,
+                Sale.status.not_in((SaleStatus.VOIDED.value, SaleStatus.REFUNDED.value)),
                 CashReceipt.approval_no.is_(None),
             )
         ).scalar()
