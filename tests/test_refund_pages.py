@@ -133,3 +133,26 @@ def test_back_office_reprints_a_refund_receipt(app_factory):
         jobs = db.session.scalars(select(PrintJob).where(PrintJob.kind == "refund")).all()
         assert [j.reprint for j in jobs] == [False, True]
         assert {j.ref for j in jobs} == {out["id"]}
+
+
+def test_the_day_list_shows_refunds_and_the_net(app):
+    """오늘 판매's sum: the sales, what was given back, and 순매출 as 일일 마감 counts it."""
+    import uuid
+
+    from support import ApiClient, new_sale_body
+
+    cashier = ApiClient(app, "cashier3", pin="1234")
+    body = new_sale_body(cashier, [("수제 마들렌", 2, [])], [{"method": "cash", "amount": 5000}])
+    sale = cashier.post("/api/sales", json=body).get_json()
+    boss = ApiClient(app, "manager", password="manager1234")
+    back = {
+        "id": str(uuid.uuid4()),
+        "lines": [{"line": 1, "qty": 1}],
+        "reason": "파손",
+        "payments": [{"method": "cash", "amount": 2500}],
+    }
+    assert boss.post(f"/api/sales/{sale['id']}/refund", json=back).status_code == 201
+    html = boss.get("/admin/sales").get_data(as_text=True)
+    assert "환불 <strong>-2,500원</strong>" in html
+    assert "<strong data-net>2,500원</strong>" in html
+    assert boss.get("/api/reports/z").get_json()["net"] == 2500

@@ -23,6 +23,7 @@ from pos.db import db
 from pos.receipts.documents import receipt_documents
 from pos.receipts.models import OPEN_STATUSES, PrintJob
 from pos.receipts.queue import NO_PRINTER_MESSAGE, enqueue, status_label
+from pos.refunds.models import Refund
 from pos.refunds.pages import refund_form_context  # also registers the refund form's route
 from pos.sales.enums import PaymentMethod, SaleStatus
 from pos.sales.models import Payment, Sale, SaleReceipt
@@ -83,6 +84,12 @@ def sales():
     count, total = db.session.execute(
         select(func.count(), func.coalesce(func.sum(found_all.c.total), 0))
     ).one()
+    # what was given back of these sales (refunds and voids), so 순매출 matches 일일 마감
+    refunded = db.session.execute(
+        select(func.coalesce(func.sum(Refund.total), 0)).where(
+            Refund.sale_id.in_(select(found_all.c.id))
+        )
+    ).scalar()
     page = _page_number()
     found = db.session.scalars(
         q.order_by(Sale.created_at.desc(), Sale.number.desc())
@@ -100,6 +107,7 @@ def sales():
         rows=_rows(found),
         count=count,
         total=int(total),
+        refunded=int(refunded),
         page=page,
         pages=max(1, -(-count // PAGE_SIZE)),
         won=money.won,
