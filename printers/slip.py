@@ -64,6 +64,5 @@ def render_slip(
     cut: bool = True,
 ) -> bytes:
     """ESC/POS bytes for the slip: init, lines, feed and partial cut."""
-    if hangul not in ("text", "image"):
-        raise ValueError(f'hangul must be "text" or "image", got {hangul!r}')
+    # render_lines checks ``hangul`` for every kind of print job
     return render_lines(layout_slip(doc, columns), columns, hangul, font_path=font_path, cut=cut)

@@ -89,6 +89,5 @@ def render_ticket(
     cut: bool = True,
 ) -> bytes:
     """ESC/POS bytes for the ticket: init, rows, feed and partial cut (no QR code)."""
-    if hangul not in ("text", "image"):
-        raise ValueError(f'hangul must be "text" or "image", got {hangul!r}')
+    # render_lines checks ``hangul`` for every kind of print job
     return render_lines(layout_ticket(doc, columns), columns, hangul, font_path=font_path, cut=cut)
