@@ -64,6 +64,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     refunds.init_app(app)
     orders.init_app(app)
 
+    from . import central, reports, sync
+
+    central.init_app(app)
+    sync.init_app(app)
+    reports.init_app(app)
+
     from . import cli
 
     cli.init_app(app)

@@ -365,7 +365,10 @@ def init_app(app) -> None:
     @app.before_request
     def _json_body_limit() -> None:
         # JSON calls are small; only uploads (forms) may use the whole MAX_CONTENT_LENGTH
-        if request.path.startswith("/api/") and request.mimetype != "multipart/form-data":
+        if request.path == "/api/sync/push":
+            # a branch's batch of events (token-authenticated, central only)
+            request.max_content_length = current_app.config["SYNC_MAX_BODY"]
+        elif request.path.startswith("/api/") and request.mimetype != "multipart/form-data":
             request.max_content_length = min(
                 current_app.config["MAX_JSON_LENGTH"], current_app.config["MAX_CONTENT_LENGTH"]
             )

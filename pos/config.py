@@ -28,11 +28,24 @@ ENV_KEYS = (
     "LOGIN_RATE_LIMIT",
     "LOGIN_NAME_RATE_LIMIT",
     "PRINTER_STATUS_TIMEOUT",
+    "SYNC_BATCH",
+    "SYNC_INTERVAL",
+    "SYNC_PULL_INTERVAL",
+    "SYNC_MAX_BACKOFF",
+    "SYNC_TIMEOUT",
+    "SYNC_SILENT_MINUTES",
 )
-INT_KEYS = {"PRINTER_COLUMNS", "SERVER_PORT", "VOID_MINUTES"}
-FLOAT_KEYS = {"PRINTER_TIMEOUT", "PRINTER_STATUS_TIMEOUT"}
+INT_KEYS = {"PRINTER_COLUMNS", "SERVER_PORT", "VOID_MINUTES", "SYNC_BATCH", "SYNC_SILENT_MINUTES"}
+FLOAT_KEYS = {
+    "PRINTER_TIMEOUT",
+    "PRINTER_STATUS_TIMEOUT",
+    "SYNC_INTERVAL",
+    "SYNC_PULL_INTERVAL",
+    "SYNC_MAX_BACKOFF",
+    "SYNC_TIMEOUT",
+}
 #: switches: "1", "true", "yes", "on" (any case) turn them on; anything else off
-BOOL_KEYS = {"REQUIRE_SHIFT"}
+BOOL_KEYS = {"REQUIRE_SHIFT", "SYNC_DEDUP"}
 
 
 def as_bool(value) -> bool:
@@ -55,6 +68,23 @@ def defaults(instance_path: str) -> dict:
         "RECEIPT_BASE_URL": None,
         "CENTRAL_URL": None,
         "SYNC_TOKEN": None,
+        #: events per push request (a batch is one transaction on central)
+        "SYNC_BATCH": 200,
+        #: seconds between looks at the outbox while all is pushed
+        "SYNC_INTERVAL": 5.0,
+        #: seconds between catalog pulls
+        "SYNC_PULL_INTERVAL": 60.0,
+        #: longest wait between tries while central is unreachable (DESIGN §5: ≤ 5 minutes)
+        "SYNC_MAX_BACKOFF": 300.0,
+        #: seconds one push or pull may take before it counts as failed
+        "SYNC_TIMEOUT": 30.0,
+        #: central: a site silent this long while open is highlighted
+        "SYNC_SILENT_MINUTES": 60,
+        #: central applies each event id once; False only in the control run of the fault
+        #: tests, which must then see duplicates (tests only: never set this in production)
+        "SYNC_DEDUP": True,
+        #: a push batch may be larger than other JSON calls
+        "SYNC_MAX_BODY": 16 * 1024 * 1024,
         #: refuse sales (409 no_shift) while the cashier has no open shift
         "REQUIRE_SHIFT": False,
         #: the bar's ticket printer; unset: tickets print on the receipt printer

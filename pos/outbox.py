@@ -14,6 +14,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from .db import db, new_id, utcnow
 
+#: the event format's version sent with every event (DESIGN §5 ``schema``); central rejects
+#: one it does not know with a reason
+SCHEMA_VERSION = 1
+
 
 class OutboxEvent(db.Model):
     __tablename__ = "outbox"

@@ -53,6 +53,23 @@ NAV = [
     ("행사", [("fairs.index", "하루장터", BACK_OFFICE)]),
     ("나눔", [("backoffice.campaigns", "만원의 행복", BACK_OFFICE)]),
     (
+        "리포트",
+        [
+            ("backoffice.reports", "매출 리포트", SITE_ADMINS),
+            ("backoffice.report_vat", "부가세 신고 자료", SITE_ADMINS),
+        ],
+    ),
+    (
+        "동기화",
+        [
+            ("backoffice.sync", "동기화 상태", SITE_ADMINS),
+            ("backoffice.central_sites", "매장 연결 현황", SITE_ADMINS),
+            ("backoffice.sync_rejections", "거부된 이벤트", SITE_ADMINS),
+            ("backoffice.sync_tokens", "동기화 토큰", ("admin",)),
+            ("backoffice.sites", "매장·행사 목록", ("admin",)),
+        ],
+    ),
+    (
         "설정",
         [
             ("backoffice.users", "사용자", SITE_ADMINS),

@@ -1,0 +1,1 @@
+"""Central admin pages: sites, sync tokens, sync status of every site, rejected events."""
