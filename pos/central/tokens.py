@@ -121,7 +121,8 @@ def require_sync_token(view):
             raise ApiError(401, "sync_token_required", "동기화 토큰이 필요합니다")
         found = lookup(token)
         if found is None:
-            raise ApiError(403, "sync_token_refused", "동기화 토큰이 올바르지 않거나 폐기되었습니다")
+            message = "동기화 토큰이 올바르지 않거나 폐기되었습니다"
+            raise ApiError(403, "sync_token_refused", message)
         g.sync_token, g.sync_site = found
         return view(*args, **kwargs)
 
