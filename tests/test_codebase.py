@@ -27,10 +27,27 @@ def test_import_contracts_hold():
     assert "Contracts: 5 kept, 0 broken." in done.stdout
 
 
+def _partition_children(conn) -> set[str]:
+    """Month (and DEFAULT) partitions of the central fact tables: made by the migration and at
+    ingest, never models of their own, so the comparison leaves them out."""
+    if conn.dialect.name != "postgresql":
+        return set()
+    from sqlalchemy import text
+
+    rows = conn.execute(text("SELECT inhrelid::regclass::text FROM pg_inherits"))
+    return {name for (name,) in rows}
+
+
 def _differences(app) -> list:
     with app.app_context(), db.engine.connect() as conn:
+        children = _partition_children(conn)
+
+        def include_name(name, type_, parent_names):
+            return not (type_ == "table" and name in children)
+
         context = MigrationContext.configure(
-            conn, opts={"compare_type": True, "render_as_batch": True}
+            conn,
+            opts={"compare_type": True, "render_as_batch": True, "include_name": include_name},
         )
         return compare_metadata(context, db.metadata)
 

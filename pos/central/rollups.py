@@ -1,0 +1,154 @@
+"""Rollups the reports read: sums per site and day (and hour, product, vendor, method,
+campaign), kept by ingest in the same transaction as the facts.
+
+Ingest adds each batch's deltas with one ``INSERT … ON CONFLICT DO UPDATE col = col +
+excluded.col`` per key, so a report over two years of 250 sites reads a few thousand rows per
+site instead of millions of sale lines. Figures are net: a refund subtracts on its own
+business day. ``site_id`` leads every key (the Citus distribution column)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import BigInteger, Date, DateTime, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from pos.db import db
+
+
+def _site():
+    return mapped_column(ForeignKey("sites.id"), primary_key=True)
+
+
+def _won():
+    return mapped_column(BigInteger, default=0)
+
+
+def _count():
+    return mapped_column(Integer, default=0)
+
+
+class RSiteDay(db.Model):
+    __tablename__ = "r_site_day"
+
+    site_id: Mapped[int] = _site()
+    #: Korean business day
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    #: number of sales
+    sales: Mapped[int] = _count()
+    #: number of refunds
+    refunds: Mapped[int] = _count()
+    #: sale totals
+    gross: Mapped[int] = _won()
+    #: refund totals
+    refunded: Mapped[int] = _won()
+    #: gross − refunded
+    total: Mapped[int] = _won()
+    #: 과세물품가액 (공급가액), net
+    taxable: Mapped[int] = _won()
+    #: 부가세, net
+    vat: Mapped[int] = _won()
+    #: 면세물품가액, net
+    exempt: Mapped[int] = _won()
+    #: won taken off the sales by discounts
+    discount: Mapped[int] = _won()
+    #: units sold less units refunded
+    items: Mapped[int] = _count()
+
+
+class RSiteHour(db.Model):
+    __tablename__ = "r_site_hour"
+
+    site_id: Mapped[int] = _site()
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    #: local hour 0–23 (Asia/Seoul)
+    hour: Mapped[int] = mapped_column(Integer, primary_key=True)
+    #: number of sales
+    sales: Mapped[int] = _count()
+    #: sale totals (gross)
+    total: Mapped[int] = _won()
+
+
+class RProductDay(db.Model):
+    __tablename__ = "r_product_day"
+
+    site_id: Mapped[int] = _site()
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), primary_key=True)
+    #: units, net of refunds
+    qty: Mapped[int] = _count()
+    #: won after discounts, net of refunds
+    total: Mapped[int] = _won()
+
+
+class RVendorDay(db.Model):
+    __tablename__ = "r_vendor_day"
+
+    site_id: Mapped[int] = _site()
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    vendor_id: Mapped[int] = mapped_column(ForeignKey("vendors.id"), primary_key=True)
+    #: receipts of that vendor (a joint checkout prints one per vendor)
+    sales: Mapped[int] = _count()
+    total: Mapped[int] = _won()
+    #: 과세물품가액, net
+    taxable: Mapped[int] = _won()
+    vat: Mapped[int] = _won()
+    exempt: Mapped[int] = _won()
+
+
+class RMethodDay(db.Model):
+    __tablename__ = "r_method_day"
+
+    site_id: Mapped[int] = _site()
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    #: payment method (cash, card, …)
+    method: Mapped[str] = mapped_column(String(20), primary_key=True)
+    #: number of payments
+    count: Mapped[int] = _count()
+    #: won paid less won paid back
+    amount: Mapped[int] = _won()
+
+
+class RCampaignDay(db.Model):
+    __tablename__ = "r_campaign_day"
+
+    site_id: Mapped[int] = _site()
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), primary_key=True)
+    #: units of the campaign's products sold, net of refunds
+    sold: Mapped[int] = _count()
+    #: units handed over (donation.recorded)
+    donated: Mapped[int] = _count()
+
+
+class CFair(db.Model):
+    """A fair's summary: its state and, once closed, its settlement totals."""
+
+    __tablename__ = "c_fairs"
+
+    site_id: Mapped[int] = _site()
+    code: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(120))
+    date: Mapped[date] = mapped_column(Date)
+    place: Mapped[str] = mapped_column(String(200), default="")
+    #: planned, open or closed
+    state: Mapped[str] = mapped_column(String(16))
+    opened_at: Mapped[datetime | None] = mapped_column(DateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    #: sale totals of the fair (net of refunds), from its close
+    gross: Mapped[int] = _won()
+    #: number of sales
+    sales: Mapped[int] = _count()
+    #: vendors that took part
+    vendors: Mapped[int] = _count()
+
+
+#: the tables with a ``+=`` upsert per key, and their key columns
+ROLLUP_KEYS = {
+    RSiteDay.__table__: ("site_id", "day"),
+    RSiteHour.__table__: ("site_id", "day", "hour"),
+    RProductDay.__table__: ("site_id", "day", "product_id"),
+    RVendorDay.__table__: ("site_id", "day", "vendor_id"),
+    RMethodDay.__table__: ("site_id", "day", "method"),
+    RCampaignDay.__table__: ("site_id", "day", "campaign_id"),
+}
