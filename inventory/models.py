@@ -23,6 +23,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from pos.db import db, new_id, utcnow
 from pos.enums import check_in, values
 from pos.sites import SITE_KINDS, Site  # noqa: F401  (sites live in the kernel; re-exported)
+from pos.versions import uid_column
 
 
 class ProductTax(StrEnum):
@@ -76,6 +77,8 @@ class Category(db.Model):
     __tablename__ = "categories"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    #: identity key, the same on central and every branch (local ids never cross the wire)
+    uid: Mapped[str] = uid_column()
     name: Mapped[str] = mapped_column(String(60), unique=True)
     sort: Mapped[int] = mapped_column(Integer, default=0)
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
@@ -97,6 +100,8 @@ class OptionGroup(db.Model):
     __table_args__ = (CheckConstraint("max_select >= 1", name="max_select"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    #: identity key, the same on central and every branch
+    uid: Mapped[str] = uid_column()
     name: Mapped[str] = mapped_column(String(60))
     #: a sale must pick at least one option of a required group
     required: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -114,6 +119,8 @@ class Option(db.Model):
     __tablename__ = "options"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    #: identity key, the same on central and every branch
+    uid: Mapped[str] = uid_column()
     group_id: Mapped[int] = mapped_column(ForeignKey("option_groups.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(60))
     #: won added to the unit price (may be negative, e.g. a smaller size)
@@ -132,6 +139,8 @@ class Product(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    #: identity key, the same on central and every branch (sale events name products by it)
+    uid: Mapped[str] = uid_column()
     sku: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(120))
     category_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"))

@@ -16,6 +16,7 @@ from inventory.vendors import make_brn
 from .auth.models import User
 from .db import db
 from .sales.models import DiscountReason
+from .versions import natural_uid
 
 #: (key, 상호, 대표자, first nine digits of the example BRN, address, phone)
 VENDORS = [
@@ -252,14 +253,21 @@ def load_demo() -> str:
     groups: dict[str, OptionGroup] = {}
     for sort, (gname, required, max_select, options) in enumerate(OPTION_GROUPS):
         group, created = _get_or_add(
-            OptionGroup, {"name": gname}, required=required, max_select=max_select, sort=sort
+            OptionGroup,
+            {"name": gname},
+            uid=natural_uid("option_group", gname),
+            required=required,
+            max_select=max_select,
+            sort=sort,
         )
         if created:
             for osort, (oname, delta) in enumerate(options):
-                db.session.add(Option(group=group, name=oname, price_delta=delta, sort=osort))
+                uid = natural_uid("option", f"{gname}:{oname}")
+                option = Option(group=group, uid=uid, name=oname, price_delta=delta, sort=osort)
+                db.session.add(option)
         groups[gname] = group
     categories = {
-        name: _get_or_add(Category, {"name": name}, sort=i)[0]
+        name: _get_or_add(Category, {"name": name}, uid=natural_uid("category", name), sort=i)[0]
         for i, name in enumerate(CATEGORY_ORDER)
     }
     new_products = []
@@ -267,6 +275,7 @@ def load_demo() -> str:
         product, created = _get_or_add(
             Product,
             {"sku": sku},
+            uid=natural_uid("product", sku),
             name=name,
             category_id=categories[cat].id,
             price=price,

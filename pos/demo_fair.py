@@ -18,6 +18,7 @@ from inventory.models import Category, Product, Site, SiteProduct, Vendor
 from inventory.vendors import make_brn
 
 from .db import db
+from .versions import natural_uid
 
 FAIR_CODE = "GN-FAIR"
 ORGANISER_BRN9 = "608820001"  #: 경남광역자활센터 (pos.demo.VENDORS)
@@ -125,7 +126,7 @@ def _vendor(first9: str, name: str, owner: str, address: str, phone: str) -> Ven
 def _category(name: str, sort: int) -> Category:
     cat = db.session.execute(select(Category).where(Category.name == name)).scalar_one_or_none()
     if cat is None:
-        cat = Category(name=name, sort=sort)
+        cat = Category(uid=natural_uid("category", name), name=name, sort=sort)
         db.session.add(cat)
         db.session.flush()
     return cat
@@ -152,6 +153,7 @@ def load_demo_fair(organiser_user_id: int | None) -> str:
             ).scalar_one_or_none()
             if product is None:
                 product = Product(
+                    uid=natural_uid("product", sku),
                     sku=sku,
                     name=pname,
                     category_id=cats[cat].id,

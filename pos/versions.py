@@ -17,9 +17,29 @@ from collections.abc import Callable
 from typing import Generic, TypeVar
 
 from sqlalchemy import String, event, select
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm import Mapped, MappedColumn, Session, mapped_column
 
 from pos.db import db, dialect_insert
+
+#: fixed namespace of the natural-key uids (demo data and the d1a2b3c4d5e6 backfill use it)
+UID_NAMESPACE = uuid.UUID("6f1c2d7e-3b4a-5c6d-8e9f-0a1b2c3d4e5f")
+
+
+def natural_uid(kind: str, key: str) -> str:
+    """The uid a row gets from its natural key ("product", sku), the same on every database,
+    so a central and a branch both loaded with ``pos demo`` name the same things alike.
+    Migration d1a2b3c4d5e6 copies this rule as plain code."""
+    return str(uuid.uuid5(UID_NAMESPACE, f"{kind}:{key}"))
+
+
+def _new_uid() -> str:
+    return str(uuid.uuid4())
+
+
+def uid_column() -> MappedColumn:
+    """The identity key of a synced catalog row: a UUID string, new for every row made here."""
+    return mapped_column(String(36), unique=True, index=True, default=_new_uid)
+
 
 #: the channels and their row in ``catalog_state``
 CHANNELS = {"catalog": 1, "terms": 2}
