@@ -7,8 +7,11 @@ TLS itself; and a request in flight at SIGTERM is finished before the worker lea
 
 Layout: this process binds the socket, then starts ``workers`` fresh interpreters (spawn, not
 fork: each builds its own app, engine and SQLite connections), each an asyncio loop with
-``threads`` request threads, plus one print worker (``pos print-worker``). A web worker that dies
-is started again; SIGTERM or SIGINT stops them all gently.
+``threads`` request threads, plus on a branch one print worker (``pos print-worker``) and one
+sync worker (``pos sync run``: pushes the outbox to central, pulls the catalog, keeps the branch's
+own report rollups current). Central (``POS_ROLE=central``) runs neither. A web worker that dies
+is started again, and so is a background worker (less and less often while it keeps dying);
+SIGTERM or SIGINT stops them all gently.
 """
 
 from __future__ import annotations
@@ -195,16 +198,82 @@ def _quiet_tls_errors(loop: asyncio.AbstractEventLoop, context: dict) -> None:
         loop.default_exception_handler(context)
 
 
-def print_worker_command() -> list[str]:
-    """``pos print-worker`` of this installation, or the same through ``python -m flask``."""
+def _pos_command(*args: str) -> list[str]:
+    """``pos ARGS`` of this installation, or the same through ``python -m flask``."""
     script = Path(sys.executable).with_name("pos")
     if script.exists():
-        return [str(script), "print-worker"]
-    return [sys.executable, "-m", "flask", "--app", "pos", "print-worker"]
+        return [str(script), *args]
+    return [sys.executable, "-m", "flask", "--app", "pos", *args]
+
+
+def print_worker_command() -> list[str]:
+    return _pos_command("print-worker")
+
+
+def sync_worker_command() -> list[str]:
+    return _pos_command("sync", "run")
+
+
+class _Background:
+    """A worker process beside the web workers, started again when it exits: its work waits
+    in the database (print queue, outbox), so a new one picks up where this one stopped. One
+    that keeps dying is retried less and less often, never in a tight loop."""
+
+    def __init__(self, name: str, command: list[str], env: dict | None = None) -> None:
+        self.name = name
+        self.command = command
+        self.env = env
+        self.pause = 1.0
+        self.proc = self._start()
+
+    def _start(self) -> subprocess.Popen:
+        self.started = self.due = time.monotonic()
+        return subprocess.Popen(self.command, env=self.env)
+
+    def watch(self) -> None:
+        if self.proc.poll() is None or time.monotonic() <= self.due:
+            return
+        quick = time.monotonic() - self.started < 10
+        pause = min(self.pause * 2, 60) if quick else 1
+        print(f"{self.name} exited ({self.proc.returncode}); starting another")
+        self.proc = self._start()
+        self.pause = pause
+        self.due = self.started + pause
+
+    def stop(self) -> None:
+        """SIGTERM: the worker finishes its current step (a print job, a push batch)."""
+        if self.proc.poll() is None:
+            self.proc.terminate()
+        try:
+            self.proc.wait(GRACEFUL + 5)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(5)
+
+
+def _role() -> str:
+    from flask import current_app, has_app_context
+
+    if has_app_context():
+        return current_app.config["POS_ROLE"]
+    return os.environ.get("POS_ROLE") or "branch"
+
+
+def background_workers() -> list[_Background]:
+    """The print and sync workers of a branch; none on central (no printer, nothing to push)."""
+    if _role() == "central":
+        return []
+    # the sync worker leaves by itself when this server is gone (even after a SIGKILL)
+    env = {**os.environ, "POS_SYNC_PARENT": str(os.getpid())}
+    return [
+        _Background("print worker", print_worker_command()),
+        _Background("sync worker", sync_worker_command(), env),
+    ]
 
 
 def serve(config: Config, threads: int) -> int:
-    """Run the web workers and the print worker until SIGTERM or SIGINT; return the exit code."""
+    """Run the web workers and the background workers until SIGTERM or SIGINT; return the
+    exit code."""
     sockets = config.create_sockets()
     ctx = multiprocessing.get_context("spawn")
     shutdown = ctx.Event()
@@ -214,9 +283,7 @@ def serve(config: Config, threads: int) -> int:
         stopping.set()
 
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
-    printer = subprocess.Popen(print_worker_command())
-    printer_started = printer_due = time.monotonic()
-    printer_pause = 1.0
+    background = background_workers()
 
     started: dict[int, float] = {}
 
@@ -247,28 +314,22 @@ def serve(config: Config, threads: int) -> int:
                     break
                 print(f"web worker {proc.pid} exited ({proc.exitcode}); starting another")
                 workers[i] = start_worker()
-            if printer.poll() is not None and time.monotonic() > printer_due:
-                # receipts wait in the queue, so a new worker picks up where this one stopped;
-                # one that keeps dying is retried less and less often, never in a tight loop
-                quick = time.monotonic() - printer_started < 10
-                printer_pause = min(printer_pause * 2, 60) if quick else 1
-                print(f"print worker exited ({printer.returncode}); starting another")
-                printer = subprocess.Popen(print_worker_command())
-                printer_started = time.monotonic()
-                printer_due = printer_started + printer_pause
+            if not stopping.is_set():
+                for worker in background:
+                    worker.watch()
     finally:
         shutdown.set()
+        for worker in background:  # SIGTERM to all first: they finish their steps together
+            if worker.proc.poll() is None:
+                worker.proc.terminate()
         for proc in workers:
             proc.join(GRACEFUL + 5)
             if proc.exitcode is None:
                 proc.terminate()
                 proc.join(5)
                 code = 1
-        printer.terminate()
-        try:
-            printer.wait(10)
-        except subprocess.TimeoutExpired:
-            printer.kill()
+        for worker in background:
+            worker.stop()
         for sock in sockets.secure_sockets + sockets.insecure_sockets:
             sock.close()
         for sig, handler in previous.items():
