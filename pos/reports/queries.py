@@ -1,0 +1,360 @@
+"""The report queries, over the rollups ingest keeps (r_site_day, r_site_hour, r_product_day,
+r_vendor_day, r_method_day, r_campaign_day, c_fairs) and never over sale lines, so a dashboard
+over 250 sites and two years stays a few indexed GROUP BYs. SQLAlchemy Core, one statement per
+table; the site's code and names come from the directory and the catalog tables."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Integer as SqlInteger
+from sqlalchemy import Table, and_, cast, func, select
+
+from pos.db import db
+from pos.sites import site_directory
+
+from .filters import Filters, period_starts
+
+
+def table(name: str) -> Table:
+    """A rollup table by its name (pos.central.rollups defines them on the shared metadata)."""
+    return db.metadata.tables[name]
+
+
+def _dialect() -> str:
+    return db.session.get_bind().dialect.name
+
+
+def _period(column, unit: str):
+    """The first day of the column's week (Monday) or month, as SQL."""
+    if unit == "day":
+        return column
+    if _dialect() == "postgresql":
+        return cast(func.date_trunc(unit, column), column.type)
+    if unit == "month":
+        return func.date(column, "start of month")
+    # SQLite: forward to Sunday (a Sunday stays), then back six days: that week's Monday
+    return func.date(column, "weekday 0", "-6 days")
+
+
+def _weekday(column):
+    """0 = Monday … 6 = Sunday, as SQL on both engines."""
+    if _dialect() == "postgresql":
+        return cast(func.extract("isodow", column), SqlInteger) - 1
+    return (cast(func.strftime("%w", column), SqlInteger) + 6) % 7
+
+
+def _day_text(value) -> str:
+    """A date column's value as YYYY-MM-DD (SQLite hands back text, PostgreSQL dates)."""
+    return value.isoformat() if isinstance(value, date) else str(value)[:10]
+
+
+def _where(t: Table, f: Filters, start: date | None = None, end: date | None = None):
+    clauses = [t.c.day >= (start or f.start), t.c.day <= (end or f.end)]
+    if not f.all_sites:
+        clauses.append(t.c.site_id.in_(f.site_ids))
+    return and_(*clauses)
+
+
+def _site(site_id: int) -> tuple[str, str]:
+    site = site_directory().get(site_id)
+    return (site.code, site.name) if site else (str(site_id), str(site_id))
+
+
+REVENUE_SUMS = ("sales", "refunds", "total", "taxable", "vat", "exempt")
+
+
+def _revenue_rows(f: Filters, start: date, end: date) -> list[dict]:
+    t = table("r_site_day")
+    period = _period(t.c.day, f.unit).label("period")
+    stmt = (
+        select(t.c.site_id, period, *(func.sum(t.c[k]).label(k) for k in REVENUE_SUMS))
+        .where(_where(t, f, start, end))
+        .group_by(t.c.site_id, period)
+    )
+    rows = []
+    for r in db.session.execute(stmt):
+        code, name = _site(r.site_id)
+        row = {"site": code, "period": _day_text(r.period)}
+        row.update({k: int(getattr(r, k) or 0) for k in REVENUE_SUMS})
+        rows.append((name, row))
+    rows.sort(key=lambda nr: (nr[1]["period"], nr[1]["site"]))
+    return [row for _, row in rows]
+
+
+def revenue(f: Filters) -> list[dict]:
+    """DESIGN §5 revenue rows: per site and period (its first day), counts and won net of
+    refunds; only periods with sales or refunds."""
+    return _revenue_rows(f, f.start, f.end)
+
+
+def revenue_compared(f: Filters) -> list[dict]:
+    """Revenue rows with the same period of the previous range beside each (지난 기간), periods
+    matched by their place in the range (this month's 3rd week beside last month's 3rd)."""
+    prev_start, prev_end = f.previous()
+    here = period_starts(f.start, f.end, f.unit)
+    before = period_starts(prev_start, prev_end, f.unit)
+    match = {b.isoformat(): h.isoformat() for b, h in zip(before, here, strict=False)}
+    earlier: dict[tuple[str, str], dict] = {}
+    for row in _revenue_rows(f, prev_start, prev_end):
+        key = (row["site"], match.get(row["period"], ""))
+        earlier[key] = row
+    out = []
+    seen = set()
+    for row in revenue(f):
+        key = (row["site"], row["period"])
+        seen.add(key)
+        prev = earlier.get(key, {})
+        out.append({**row, "site_name": _name(row["site"]), **_prev(prev)})
+    for key, prev in earlier.items():
+        if key[1] and key not in seen:
+            zero = {"site": key[0], "period": key[1], **{k: 0 for k in REVENUE_SUMS}}
+            out.append({**zero, "site_name": _name(key[0]), **_prev(prev)})
+    out.sort(key=lambda r: (r["period"], r["site"]))
+    return out
+
+
+def _name(code: str) -> str:
+    site = site_directory().by_code(code)
+    return site.name if site else code
+
+
+def _prev(prev: dict) -> dict:
+    total = prev.get("total", 0)
+    return {"prev_total": total, "prev_sales": prev.get("sales", 0)}
+
+
+def chart_series(f: Filters) -> dict:
+    """The revenue chart: every period of the range (all sites summed) beside the previous
+    range's period in the same place."""
+    prev_start, prev_end = f.previous()
+    here = period_starts(f.start, f.end, f.unit)
+    before = period_starts(prev_start, prev_end, f.unit)
+    now: dict[str, int] = {}
+    for row in revenue(f):
+        now[row["period"]] = now.get(row["period"], 0) + row["total"]
+    then: dict[str, int] = {}
+    for row in _revenue_rows(f, prev_start, prev_end):
+        then[row["period"]] = then.get(row["period"], 0) + row["total"]
+    return {
+        "labels": [p.isoformat() for p in here],
+        "current": [now.get(p.isoformat(), 0) for p in here],
+        "previous": [then.get(b.isoformat(), 0) for b in before[: len(here)]]
+        + [0] * max(0, len(here) - len(before)),
+        "range": [f.start.isoformat(), f.end.isoformat()],
+        "previous_range": [prev_start.isoformat(), prev_end.isoformat()],
+    }
+
+
+SUMMARY_SUMS = (
+    "sales",
+    "refunds",
+    "gross",
+    "refunded",
+    "total",
+    "taxable",
+    "vat",
+    "exempt",
+    "discount",
+    "items",
+)
+
+
+def _summary(f: Filters, start: date, end: date) -> dict:
+    t = table("r_site_day")
+    stmt = select(*(func.coalesce(func.sum(t.c[k]), 0).label(k) for k in SUMMARY_SUMS)).where(
+        _where(t, f, start, end)
+    )
+    row = db.session.execute(stmt).one()
+    return {k: int(getattr(row, k)) for k in SUMMARY_SUMS}
+
+
+def summary(f: Filters) -> dict:
+    """The cards: 매출, 건수, 환불, 부가세 of the range and of the previous one."""
+    prev_start, prev_end = f.previous()
+    return {
+        "current": _summary(f, f.start, f.end),
+        "previous": _summary(f, prev_start, prev_end),
+        "previous_range": [prev_start.isoformat(), prev_end.isoformat()],
+    }
+
+
+def heatmap(f: Filters) -> list[dict]:
+    """Sales by weekday (0 = 월) and local hour: count and won (sales, before refunds)."""
+    t = table("r_site_hour")
+    weekday = _weekday(t.c.day).label("weekday")
+    stmt = (
+        select(weekday, t.c.hour, func.sum(t.c.sales).label("sales"), func.sum(t.c.total))
+        .where(_where(t, f))
+        .group_by(weekday, t.c.hour)
+        .order_by(weekday, t.c.hour)
+    )
+    return [
+        {"weekday": int(w), "hour": int(h), "sales": int(s or 0), "total": int(tot or 0)}
+        for w, h, s, tot in db.session.execute(stmt)
+    ]
+
+
+def products(f: Filters, limit: int = 20) -> list[dict]:
+    """Top products by won net of refunds, with units."""
+    t = table("r_product_day")
+    p = table("products")
+    v = table("vendors")
+    qty, total = func.sum(t.c.qty).label("qty"), func.sum(t.c.total).label("total")
+    stmt = (
+        select(p.c.sku, p.c.name, v.c.name.label("vendor"), qty, total)
+        .join(p, p.c.id == t.c.product_id)
+        .join(v, v.c.id == p.c.vendor_id)
+        .where(_where(t, f))
+        .group_by(p.c.id, p.c.sku, p.c.name, v.c.name)
+        .order_by(total.desc(), p.c.name)
+        .limit(limit)
+    )
+    return [
+        {"sku": r.sku, "name": r.name, "vendor": r.vendor, "qty": int(r.qty), "total": int(r.total)}
+        for r in db.session.execute(stmt)
+    ]
+
+
+METHOD_LABELS = {
+    "cash": "현금",
+    "card": "카드",
+    "transfer": "계좌이체",
+    "local_currency": "지역화폐",
+    "onnuri": "온누리상품권",
+    "zeropay": "제로페이",
+    "easypay": "간편결제",
+}
+
+
+def payments(f: Filters) -> list[dict]:
+    """Payment mix: payments and won net of refunds per method, with each method's share."""
+    t = table("r_method_day")
+    amount = func.sum(t.c.amount).label("amount")
+    stmt = (
+        select(t.c.method, func.sum(t.c["count"]).label("count"), amount)
+        .where(_where(t, f))
+        .group_by(t.c.method)
+        .order_by(amount.desc(), t.c.method)
+    )
+    rows = [
+        {
+            "method": r.method,
+            "label": METHOD_LABELS.get(r.method, r.method),
+            "count": int(r.count),
+            "amount": int(r.amount),
+        }
+        for r in db.session.execute(stmt)
+    ]
+    whole = sum(r["amount"] for r in rows)
+    for r in rows:
+        r["share"] = round(r["amount"] * 100 / whole, 1) if whole > 0 else 0.0
+    return rows
+
+
+def discounts(f: Filters) -> list[dict]:
+    """Per site: sales before and after discounts, won discounted, refunds and their won."""
+    t = table("r_site_day")
+    keys = ("sales", "gross", "discount", "refunds", "refunded", "total")
+    stmt = (
+        select(t.c.site_id, *(func.sum(t.c[k]).label(k) for k in keys))
+        .where(_where(t, f))
+        .group_by(t.c.site_id)
+    )
+    rows = []
+    for r in db.session.execute(stmt):
+        code, name = _site(r.site_id)
+        row = {"site": code, "site_name": name, **{k: int(getattr(r, k) or 0) for k in keys}}
+        listed = row["gross"] + row["discount"]
+        row["discount_rate"] = round(row["discount"] * 100 / listed, 1) if listed else 0.0
+        row["refund_rate"] = round(row["refunded"] * 100 / row["gross"], 1) if row["gross"] else 0.0
+        rows.append(row)
+    return sorted(rows, key=lambda r: r["site"])
+
+
+VAT_SUMS = ("sales", "taxable", "vat", "exempt", "total")
+
+
+def _vendor_rows(f: Filters, start: date, end: date) -> list[dict]:
+    t = table("r_vendor_day")
+    v = table("vendors")
+    stmt = (
+        select(v.c.brn, v.c.name, *(func.sum(t.c[k]).label(k) for k in VAT_SUMS))
+        .join(v, v.c.id == t.c.vendor_id)
+        .where(_where(t, f, start, end))
+        .group_by(v.c.id, v.c.brn, v.c.name)
+        .order_by(v.c.name, v.c.brn)
+    )
+    return [
+        {"brn": r.brn, "vendor": r.name, **{k: int(getattr(r, k) or 0) for k in VAT_SUMS}}
+        for r in db.session.execute(stmt)
+    ]
+
+
+def vendors(f: Filters) -> list[dict]:
+    """Sales per vendor (the seller of record on each receipt), net of refunds."""
+    return _vendor_rows(f, f.start, f.end)
+
+
+def vat(f: Filters, start: date, end: date) -> list[dict]:
+    """DESIGN §5 VAT rows for filing: per vendor 과세물품가액 (supply), 부가세, 면세물품가액 and
+    합계 of the month's sales less refunds."""
+    return [
+        {k: row[k] for k in ("brn", "vendor", "taxable", "vat", "exempt", "total")}
+        for row in _vendor_rows(f, start, end)
+    ]
+
+
+FAIR_STATES = {"planned": "준비", "open": "진행 중", "closed": "마감"}
+
+
+def fairs(f: Filters) -> list[dict]:
+    """The fairs held in the range at sites in scope: gross, sales and vendors."""
+    t = table("c_fairs")
+    clauses = [t.c.date >= f.start, t.c.date <= f.end]
+    if not f.all_sites:
+        clauses.append(t.c.site_id.in_(f.site_ids))
+    stmt = select(t).where(and_(*clauses)).order_by(t.c.date, t.c.code)
+    return [
+        {
+            "code": r.code,
+            "name": r.name,
+            "date": _day_text(r.date),
+            "place": r.place or "",
+            "state": r.state,
+            "state_label": FAIR_STATES.get(r.state, r.state),
+            "gross": int(r.gross or 0),
+            "sales": int(r.sales or 0),
+            "vendors": int(r.vendors or 0),
+        }
+        for r in db.session.execute(stmt)
+    ]
+
+
+def donations(f: Filters) -> list[dict]:
+    """만원의 행복: units sold that owe a donation beside units given, per site and campaign."""
+    t = table("r_campaign_day")
+    c = table("campaigns")
+    sold, given = func.sum(t.c.sold).label("sold"), func.sum(t.c.donated).label("donated")
+    stmt = (
+        select(t.c.site_id, c.c.name, c.c.unit, sold, given)
+        .join(c, c.c.id == t.c.campaign_id)
+        .where(_where(t, f))
+        .group_by(t.c.site_id, c.c.id, c.c.name, c.c.unit)
+    )
+    rows = []
+    for r in db.session.execute(stmt):
+        code, name = _site(r.site_id)
+        sold_n, given_n = int(r.sold or 0), int(r.donated or 0)
+        rows.append(
+            {
+                "site": code,
+                "site_name": name,
+                "campaign": r.name,
+                "unit": r.unit,
+                "sold": sold_n,
+                "donated": given_n,
+                "owed": max(sold_n - given_n, 0),
+            }
+        )
+    return sorted(rows, key=lambda r: (r["campaign"], r["site"]))
