@@ -1,0 +1,173 @@
+"""Event payloads v1 as central reads them: only the fields ingest uses are checked, every other
+field a branch sends (its snapshots for receipts and audits) is allowed and ignored, so a
+branch may add fields without central refusing its events."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+#: a won amount on the wire (int only, never a float or a numeric string)
+Won = Annotated[int, Field(strict=True, ge=-(2**62), le=2**62)]
+Count = Annotated[int, Field(strict=True, ge=-(2**31), le=2**31 - 1)]
+Uid = Annotated[str, Field(min_length=1, max_length=36)]
+Brn = Annotated[str, Field(min_length=10, max_length=10)]
+
+
+class Payload(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+def _naive_utc(value: datetime) -> datetime:
+    """Times are stored naive UTC; a time with a zone (a shift's Seoul time) is converted."""
+    if value.tzinfo is not None:
+        value = value.astimezone(UTC).replace(tzinfo=None)
+    return value
+
+
+class UtcPayload(Payload):
+    @field_validator("*", mode="after")
+    @classmethod
+    def _times(cls, value):
+        return _naive_utc(value) if isinstance(value, datetime) else value
+
+
+class ReceiptIn(Payload):
+    vendor_brn: Brn
+    vendor_name: str = Field(max_length=200)
+    total: Won
+    taxable_supply: Won
+    vat: Won
+    exempt: Won
+
+
+class SaleLineIn(Payload):
+    product_uid: Uid
+    vendor_brn: Brn
+    sku: str = Field(max_length=40)
+    name: str = Field(max_length=200)
+    tax: Literal["taxable", "exempt"]
+    qty: Count
+    unit_price: Won
+    amount: Won
+    #: won off the line (its own and its share of the sale's discount)
+    discount: Won
+    track_stock: bool = False
+
+
+class PaymentIn(Payload):
+    method: str = Field(min_length=1, max_length=20)
+    amount: Won
+
+
+class SaleIn(UtcPayload):
+    id: Uid
+    number: Count
+    business_day: date
+    receipt_no: str = Field(max_length=40)
+    created_at: datetime
+    user: str | None = Field(default=None, max_length=60)
+    subtotal: Won
+    discount: Won
+    total: Won
+    taxable_supply: Won
+    vat: Won
+    exempt: Won
+    lines: list[SaleLineIn] = Field(min_length=1, max_length=1000)
+    payments: list[PaymentIn] = Field(max_length=100)
+    receipts: list[ReceiptIn] = Field(min_length=1, max_length=100)
+
+
+class RefundLineIn(Payload):
+    #: 1-based place of the sale line
+    line: Count
+    product_uid: Uid
+    vendor_brn: Brn
+    tax: Literal["taxable", "exempt"]
+    qty: Count
+    amount: Won
+    restocked: bool = False
+
+
+class RefundIn(UtcPayload):
+    id: Uid
+    sale_id: Uid
+    kind: str = Field(max_length=16)
+    receipt_no: str = Field(max_length=40)
+    business_day: date
+    created_at: datetime
+    reason: str = Field(default="", max_length=200)
+    total: Won
+    taxable_supply: Won
+    vat: Won
+    exempt: Won
+    lines: list[RefundLineIn] = Field(min_length=1, max_length=1000)
+    payments: list[PaymentIn] = Field(max_length=100)
+    receipts: list[ReceiptIn] = Field(min_length=1, max_length=100)
+
+
+class StockMoveIn(UtcPayload):
+    id: Uid
+    product_uid: Uid
+    qty: Count
+    reason: str = Field(min_length=1, max_length=24)
+    ref: str = Field(default="", max_length=80)
+    note: str = Field(default="", max_length=200)
+    at: datetime
+
+
+class ShiftOpenedIn(UtcPayload):
+    id: Uid
+    opened_at: datetime
+    opening_float: Won
+    user: str | None = Field(default=None, max_length=60)
+
+
+class ShiftClosedIn(UtcPayload):
+    id: Uid
+    opened_at: datetime
+    closed_at: datetime
+    opening_float: Won
+    username: str | None = Field(default=None, max_length=60)
+    counted_cash: Won
+    expected_cash: Won
+    over_short: Won
+    cash_sales: Won = 0
+    cash_refunds: Won = 0
+    sales: Won = 0
+    refunds: Won = 0
+    discounts: Won = 0
+
+
+class CashMovedIn(UtcPayload):
+    id: Uid
+    kind: str = Field(min_length=1, max_length=16)
+    amount: Won
+    reason: str = Field(default="", max_length=200)
+    shift_id: str | None = Field(default=None, max_length=36)
+    created_at: datetime
+    user: str | None = Field(default=None, max_length=60)
+
+
+class FairIn(UtcPayload):
+    code: str = Field(min_length=1, max_length=32)
+    name: str = Field(max_length=120)
+    date: date
+    place: str = Field(default="", max_length=200)
+    state: Literal["planned", "open", "closed"]
+    opened_at: datetime | None = None
+    closed_at: datetime | None = None
+    gross: Won | None = None
+    sales: Count | None = None
+    vendors: Count | None = None
+
+
+class DonationIn(Payload):
+    id: Uid
+    campaign: str = Field(min_length=1, max_length=60)
+    qty: Count = Field(ge=1)
+    day: date
+    recipient: str = Field(default="", max_length=120)
+    product_uid: Uid | None = None
