@@ -84,7 +84,8 @@ def request_wake() -> None:
 def enabled() -> bool:
     """Push and pull only on a branch that knows where central is and has its token."""
     cfg = current_app.config
-    return cfg["POS_ROLE"] == "branch" and bool(cfg.get("CENTRAL_URL") and cfg.get("SYNC_TOKEN"))
+    keys = ("CENTRAL_URL", "SYNC_TOKEN", "POS_SITE")
+    return cfg["POS_ROLE"] == "branch" and all(cfg.get(key) for key in keys)
 
 
 def central_host() -> str | None:
@@ -98,13 +99,11 @@ def central_host() -> str | None:
 
 
 def counts() -> tuple[int, int]:
-    """(events waiting, events rejected by central)."""
-    waiting = db.session.scalar(
-        select(func.count()).select_from(OutboxEvent).where(waiting_clause())
-    )
-    rejected = db.session.scalar(
-        select(func.count()).select_from(OutboxEvent).where(OutboxEvent.rejected_at.is_not(None))
-    )
+    """(events of this site waiting, events of this site rejected by central)."""
+    own = OutboxEvent.site_code == (current_app.config.get("POS_SITE") or "")
+    query = select(func.count()).select_from(OutboxEvent).where(own)
+    waiting = db.session.scalar(query.where(waiting_clause()))
+    rejected = db.session.scalar(query.where(OutboxEvent.rejected_at.is_not(None)))
     return int(waiting or 0), int(rejected or 0)
 
 

@@ -20,6 +20,7 @@ import { optionsPart } from "./options.js";
 import { paymentPart } from "./payment.js";
 import { refundPart } from "./refund.js";
 import { shiftPart } from "./shift.js";
+import { syncPart } from "./syncdot.js";
 import { tillPart } from "./till.js";
 import { todayPart } from "./today.js";
 import { cleanMessage, won } from "./util.js";
@@ -73,6 +74,7 @@ function framePart() {
       this.initBooth();
       this.loadDiscountReasons();
       this.loadShift();
+      this.initSync();
 
       window.addEventListener("online", () => {
         this.online = true;
@@ -144,6 +146,7 @@ document.addEventListener("alpine:init", () => {
       refundPart(),
       boothPart(),
       availabilityPart(),
+      syncPart(),
     ),
   );
 });
