@@ -1,0 +1,121 @@
+"""POST /api/sync/push on central (PostgreSQL): each event of a real branch's outbox applies
+once, whatever order and however often its batches arrive (issue 8 "Faults that must be
+tested": the same batch twice, batches out of order, the dedup-off control run)."""
+
+from __future__ import annotations
+
+import pytest
+from central_push_kit import (
+    central_sales,
+    dispose,
+    issue_token,
+    make_branch,
+    outbox,
+    push,
+    renumber,
+    sell,
+)
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture(scope="module")
+def branch(tmp_path_factory):
+    """One branch for the module: each test pushes only the sales it made (central is new
+    for every test)."""
+    app = make_branch(tmp_path_factory)
+    yield app
+    dispose(app)
+
+
+@pytest.fixture
+def central(app_factory):
+    return app_factory("postgresql", POS_ROLE="central")
+
+
+def _sales(branch, count):
+    ids = set(sell(branch, count))
+    events = [ev for ev in outbox(branch) if ev["payload"].get("id") in ids]
+    assert len(events) == count
+    return renumber(events)
+
+
+def test_each_sale_lands_once_and_the_same_batch_again_changes_nothing(central, branch):
+    events = _sales(branch, 3)
+    token = issue_token(central)
+    before = central_sales(central)
+
+    first = push(central, token, events, pending=0)
+    assert first.status_code == 200, first.get_json()
+    body = first.get_json()
+    assert body["acked"] == [ev["id"] for ev in events]
+    assert body["rejected"] == []
+    assert body["high_water"] == 3
+    after_one = central_sales(central)
+    assert after_one["sales"] - before["sales"] == 3
+    assert after_one["facts"] - before["facts"] == 3
+    price = events[0]["payload"]["total"]
+    assert after_one["total"] - before["total"] == 3 * price
+
+    again = push(central, token, events, pending=0)
+    assert again.status_code == 200
+    assert again.get_json() == body  # acked again, nothing rejected, same mark
+    assert central_sales(central) == after_one
+
+
+def test_batches_out_of_order_wait_for_the_missing_one(central, branch):
+    events = _sales(branch, 6)
+    token = issue_token(central)
+    before = central_sales(central)
+    early, middle, late = events[:2], events[2:4], events[4:]
+
+    assert push(central, token, early).get_json()["high_water"] == 2
+    gap = push(central, token, late)
+    assert gap.status_code == 409
+    answer = gap.get_json()
+    assert answer["error"]["code"] == "sync_gap"
+    assert answer["high_water"] == 2
+    assert "2번까지" in answer["error"]["message"]
+    assert central_sales(central)["sales"] - before["sales"] == 2  # nothing of the late batch
+
+    filled = push(central, token, middle)
+    assert filled.status_code == 200
+    assert filled.get_json()["high_water"] == 4
+    rest = push(central, token, late)
+    assert rest.get_json()["acked"] == [ev["id"] for ev in late]
+    assert rest.get_json()["high_water"] == 6
+    assert central_sales(central)["sales"] - before["sales"] == 6
+
+
+def test_a_batch_reaching_past_a_gap_applies_its_contiguous_start(central, branch):
+    events = _sales(branch, 4)
+    token = issue_token(central)
+    resp = push(central, token, [events[0], events[1], events[3]])
+    assert resp.status_code == 200
+    assert resp.get_json()["acked"] == [events[0]["id"], events[1]["id"]]
+    assert resp.get_json()["high_water"] == 2
+    resp = push(central, token, events[2:])
+    assert resp.get_json()["high_water"] == 4
+
+
+def test_a_batch_in_any_order_inside_applies_in_seq_order(central, branch):
+    events = _sales(branch, 3)
+    token = issue_token(central)
+    resp = push(central, token, list(reversed(events)))
+    assert resp.status_code == 200
+    assert sorted(resp.get_json()["acked"]) == sorted(ev["id"] for ev in events)
+    assert resp.get_json()["high_water"] == 3
+
+
+def test_control_run_without_dedup_counts_the_same_batch_twice(app_factory, branch):
+    """With SYNC_DEDUP off (test-only) a re-sent batch applies again: the duplicates show, so
+    the exactly-once tests above are known to bite."""
+    central = app_factory("postgresql", POS_ROLE="central", SYNC_DEDUP=False)
+    events = _sales(branch, 2)
+    token = issue_token(central)
+    before = central_sales(central)
+    assert push(central, token, events).status_code == 200
+    resp = push(central, token, events)
+    assert resp.status_code == 200, resp.get_json()
+    after = central_sales(central)
+    assert after["sales"] - before["sales"] == 4  # doubled in the rollups
