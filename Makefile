@@ -7,7 +7,7 @@ PORT ?= 5000
 POS_SITE ?= CAFE03
 export POS_SITE
 
-.PHONY: run test venv system lint format bench clean
+.PHONY: run test venv system lint format bench clean central-demo
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import ensurepip' 2>/dev/null || bash scripts/ensure-system.sh venv
@@ -48,6 +48,10 @@ lint: venv
 
 format: venv
 	$(BIN)/ruff format . && $(BIN)/ruff check --fix .
+
+# a central store on PostgreSQL and two branches (CAFE03, CAFE07) on one machine
+central-demo: venv system
+	bash scripts/central-demo.sh
 
 bench: venv
 	$(BIN)/python bench/checkout.py
