@@ -23,7 +23,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from pos.db import db, new_id, utcnow
 from pos.enums import check_in, values
 from pos.sites import SITE_KINDS, Site  # noqa: F401  (sites live in the kernel; re-exported)
-from pos.versions import uid_column
+from pos.versions import uid_column, version_column, versioned
 
 
 class ProductTax(StrEnum):
@@ -71,6 +71,8 @@ class Vendor(db.Model):
     #: deactivated vendors stay for the sales that name them; nothing with sales is deleted
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    #: catalog version of the last change that flows down to branches (see pos.versions)
+    version: Mapped[int] = version_column()
 
 
 class Category(db.Model):
@@ -82,6 +84,8 @@ class Category(db.Model):
     name: Mapped[str] = mapped_column(String(60), unique=True)
     sort: Mapped[int] = mapped_column(Integer, default=0)
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
+    #: catalog version of the last change that flows down to branches (see pos.versions)
+    version: Mapped[int] = version_column()
 
 
 product_option_groups = Table(
@@ -109,6 +113,8 @@ class OptionGroup(db.Model):
     max_select: Mapped[int] = mapped_column(Integer, default=1)
     sort: Mapped[int] = mapped_column(Integer, default=0)
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
+    #: catalog version of the last change that flows down to branches (see pos.versions)
+    version: Mapped[int] = version_column()
 
     options: Mapped[list[Option]] = relationship(
         back_populates="group", order_by="Option.sort, Option.id"
@@ -127,6 +133,8 @@ class Option(db.Model):
     price_delta: Mapped[int] = mapped_column(BigInteger, default=0)
     sort: Mapped[int] = mapped_column(Integer, default=0)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: catalog version of the last change that flows down to branches (see pos.versions)
+    version: Mapped[int] = version_column()
 
     group: Mapped[OptionGroup] = relationship(back_populates="options")
 
@@ -164,6 +172,8 @@ class Product(db.Model):
     made_to_order: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     #: 만원의 행복: each unit sold owes one to this campaign's donation
     campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id"))
+    #: catalog version of the last change that flows down to branches (see pos.versions)
+    version: Mapped[int] = version_column()
 
     category: Mapped[Category | None] = relationship()
     vendor: Mapped[Vendor] = relationship()
@@ -193,6 +203,27 @@ class SiteProduct(db.Model):
     #: warn when on-hand falls to this or below; None = the product's threshold
     low_stock: Mapped[int | None] = mapped_column(Integer)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    #: catalog version of the last price or hidden change (the 품절 day and threshold stay here)
+    version: Mapped[int] = version_column()
+
+
+def _site_price_key(row: SiteProduct) -> str:
+    site, product = db.session.get(Site, row.site_id), db.session.get(Product, row.product_id)
+    return f"{site.code if site else row.site_id}:{product.uid if product else row.product_id}"
+
+
+versioned(Vendor, "vendor", lambda v: v.brn, local=("created_at",))
+versioned(Category, "category", lambda c: c.uid)
+versioned(OptionGroup, "option_group", lambda g: g.uid)
+versioned(Option, "option", lambda o: o.uid, parent=lambda o: o.group)
+versioned(Product, "product", lambda p: p.uid, local=("sold_out",))
+versioned(
+    SiteProduct,
+    "site_price",
+    _site_price_key,
+    local=("sold_out_on", "low_stock", "updated_at"),
+    new_if=lambda row: row.price is not None or bool(row.hidden),
+)
 
 
 class StockLevel(db.Model):

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pos.db import db
 from pos.enums import check_in, values
-from pos.versions import TokenCache, watch
+from pos.versions import TokenCache, version_column, versioned, watch
 
 if TYPE_CHECKING:
     from inventory.models import Vendor
@@ -58,10 +58,15 @@ class Site(db.Model):
         Integer, default=10, server_default="10"
     )
 
+    #: catalog version of the last change that flows down to branches (see pos.versions)
+    version: Mapped[int] = version_column()
+
     vendor: Mapped[Vendor] = relationship("Vendor")
 
 
 watch(Site)
+#: the printer is the branch's own hardware: it does not flow down
+versioned(Site, "site", lambda s: s.code, local=("printer_url",))
 
 
 @dataclass(frozen=True)

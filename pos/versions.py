@@ -14,9 +14,10 @@ from __future__ import annotations
 import threading
 import uuid
 from collections.abc import Callable
-from typing import Generic, TypeVar
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
-from sqlalchemy import String, event, select
+from sqlalchemy import BigInteger, Integer, String, event, inspect, select
 from sqlalchemy.orm import Mapped, MappedColumn, Session, mapped_column
 
 from pos.db import db, dialect_insert
@@ -147,3 +148,132 @@ def _bump_on_catalog_change(session: Session, _ctx, _instances) -> None:
 
 
 event.listen(Session, "before_flush", _bump_on_catalog_change)
+
+
+# catalog versions ----------------------------------------------------------------------------
+#
+# Catalog, prices, vendors and users flow down from central by version (DESIGN §4): every
+# change of a synced column takes the next number of one counter row, in the same transaction.
+# On PostgreSQL the counter's row lock is held until commit, so commit order is version order
+# and a pull that read version V before its rows never misses a row committed with V or less.
+
+
+class CatalogClock(db.Model):
+    """The one counter row (id 1) the catalog versions come from."""
+
+    __tablename__ = "catalog_clock"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    #: the last version handed out; only grows
+    value: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class Tombstone(db.Model):
+    """A deleted synced row, so a branch that had it hears of it (by identity key)."""
+
+    __tablename__ = "catalog_tombstones"
+
+    #: what was deleted: site, vendor, user, category, option_group, option, product, …
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    #: its identity key (code, brn, username, uid; site_price: "SITE:product uid")
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    #: the version of the deletion
+    version: Mapped[int] = mapped_column(BigInteger, index=True)
+
+
+def version_column() -> MappedColumn:
+    """The catalog version of the row's last synced change (0: never stamped)."""
+    return mapped_column(BigInteger, default=0, server_default="0", index=True)
+
+
+@dataclass(frozen=True)
+class Versioned:
+    kind: str
+    #: the identity key of a row (for its tombstone)
+    key: Callable[[Any], str]
+    #: attributes that stay where they are (a log-in's bookkeeping, a 품절 tap): no new version
+    local: frozenset[str]
+    #: a row whose feed entry carries this one (an option's group), stamped along with it
+    parent: Callable[[Any], Any] | None = None
+    #: a new row is stamped only if this says so (a site row made for a 품절 tap is not)
+    new_if: Callable[[Any], bool] | None = None
+
+
+_versioned: dict[type, Versioned] = {}
+
+
+def versioned(
+    model: type,
+    kind: str,
+    key: Callable[[Any], str],
+    *,
+    local: tuple[str, ...] = (),
+    parent: Callable[[Any], Any] | None = None,
+    new_if: Callable[[Any], bool] | None = None,
+) -> None:
+    """Register a model with a ``version`` column whose synced changes take a new version."""
+    _versioned[model] = Versioned(kind, key, frozenset((*local, "version")), parent, new_if)
+
+
+def next_version(session: Session) -> int:
+    """Take the next version in the current transaction (one upsert; the row lock it takes
+    on PostgreSQL orders concurrent catalog writers by commit)."""
+    table = CatalogClock.__table__
+    stmt = dialect_insert(table).values(id=1, value=1)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["id"], set_={"value": table.c.value + 1}
+    ).returning(table.c.value)
+    return int(session.connection().execute(stmt).scalar_one())
+
+
+def current_version() -> int:
+    """The last version committed (as this transaction sees it); 0 before any change."""
+    value = db.session.execute(select(CatalogClock.value).where(CatalogClock.id == 1)).scalar()
+    return int(value or 0)
+
+
+def _synced_change(obj: Any, spec: Versioned) -> bool:
+    state = inspect(obj)
+    for attr in state.mapper.attrs:
+        if attr.key not in spec.local and state.attrs[attr.key].history.has_changes():
+            return True
+    return False
+
+
+def _stamp_versions(session: Session, _ctx, _instances) -> None:
+    stamp: dict[int, Any] = {}
+    tombs: dict[tuple[str, str], None] = {}
+    deleted = list(session.deleted)
+    for obj in session.new:
+        spec = _versioned.get(type(obj))
+        if spec is not None and (spec.new_if is None or spec.new_if(obj)):
+            stamp[id(obj)] = obj
+    for obj in session.dirty:
+        spec = _versioned.get(type(obj))
+        if spec is not None and _synced_change(obj, spec):
+            stamp[id(obj)] = obj
+    for obj in deleted:
+        spec = _versioned.get(type(obj))
+        if spec is not None:
+            tombs[(spec.kind, spec.key(obj))] = None
+    for obj in [*stamp.values(), *deleted]:
+        spec = _versioned.get(type(obj))
+        parent = spec.parent(obj) if spec is not None and spec.parent else None
+        if parent is not None and parent not in session.deleted:
+            stamp[id(parent)] = parent
+    if not stamp and not tombs:
+        return
+    version = next_version(session)
+    for obj in stamp.values():
+        obj.version = version
+    if tombs:
+        table = Tombstone.__table__
+        rows = [{"kind": k, "key": key, "version": version} for k, key in tombs]
+        stmt = dialect_insert(table).values(rows)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["kind", "key"], set_={"version": stmt.excluded.version}
+        )
+        session.connection().execute(stmt)
+
+
+event.listen(Session, "before_flush", _stamp_versions)

@@ -13,6 +13,7 @@ from sqlalchemy import Boolean, CheckConstraint, Date, DateTime, ForeignKey, Int
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pos.db import db, utcnow
+from pos.versions import version_column, versioned
 
 
 class Campaign(db.Model):
@@ -26,6 +27,11 @@ class Campaign(db.Model):
     recipient: Mapped[str] = mapped_column(String(120), default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    #: catalog version of the last change that flows down to branches (see pos.versions)
+    version: Mapped[int] = version_column()
+
+
+versioned(Campaign, "campaign", lambda c: c.name, local=("created_at",))
 
 
 class Donation(db.Model):

@@ -7,7 +7,9 @@ Create Date: 2026-12-02 07:30:00
 Products, categories, option groups and options get a ``uid`` (the identity key that crosses
 the wire), backfilled deterministically from the natural key, the same rule as
 ``pos.versions.natural_uid`` (copied here as plain code: a migration keeps meaning what it
-meant).
+meant). Every synced table gets a ``version`` (existing rows: 1, and the clock starts at 1,
+so ``since=0`` sends them all); ``catalog_clock`` is the one counter row, ``catalog_tombstones``
+remembers deleted rows by identity key.
 """
 
 import uuid
@@ -25,6 +27,17 @@ depends_on = None
 #: written out, not imported: pos.versions.UID_NAMESPACE
 UID_NAMESPACE = uuid.UUID("6f1c2d7e-3b4a-5c6d-8e9f-0a1b2c3d4e5f")
 UID_TABLES = ("categories", "option_groups", "options", "products")
+VERSION_TABLES = (
+    "sites",
+    "vendors",
+    "categories",
+    "products",
+    "option_groups",
+    "options",
+    "site_products",
+    "users",
+    "campaigns",
+)
 
 
 def _uid(kind, key):
@@ -79,9 +92,35 @@ def upgrade():
         if conn.dialect.name != "sqlite":
             op.alter_column(table, "uid", server_default=None)
         op.create_index(op.f(f"ix_{table}_uid"), table, ["uid"], unique=True)
+    for table in VERSION_TABLES:
+        _add_not_null(table, "version", sa.BigInteger(), "0")
+        op.execute(sa.table(table, sa.column("version")).update().values(version=1))
+        op.create_index(op.f(f"ix_{table}_version"), table, ["version"], unique=False)
+    op.create_table(
+        "catalog_clock",
+        sa.Column("id", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("value", sa.BigInteger(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_catalog_clock")),
+    )
+    op.execute(sa.text("INSERT INTO catalog_clock (id, value) VALUES (1, 1)"))
+    op.create_table(
+        "catalog_tombstones",
+        sa.Column("kind", sa.String(length=20), nullable=False),
+        sa.Column("key", sa.String(length=80), nullable=False),
+        sa.Column("version", sa.BigInteger(), nullable=False),
+        sa.PrimaryKeyConstraint("kind", "key", name=op.f("pk_catalog_tombstones")),
+    )
+    op.create_index(
+        op.f("ix_catalog_tombstones_version"), "catalog_tombstones", ["version"], unique=False
+    )
 
 
 def downgrade():
+    op.drop_table("catalog_tombstones")
+    op.drop_table("catalog_clock")
+    for table in VERSION_TABLES:
+        op.drop_index(op.f(f"ix_{table}_version"), table_name=table)
+        op.drop_column(table, "version")
     for table in UID_TABLES:
         op.drop_index(op.f(f"ix_{table}_uid"), table_name=table)
         op.drop_column(table, "uid")  # SQLite 3.35+ drops a plain column in place

@@ -14,6 +14,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from pos.db import db, utcnow
 from pos.enums import check_in, values
+from pos.versions import version_column, versioned
 
 
 class Role(StrEnum):
@@ -59,6 +60,8 @@ class User(UserMixin, db.Model):
     session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    #: catalog version of the last change that flows down to branches (not log-ins, log-outs)
+    version: Mapped[int] = version_column()
 
     def get_id(self) -> str:
         return str(self.id)
@@ -88,6 +91,9 @@ class User(UserMixin, db.Model):
     @property
     def role_label(self) -> str:
         return ROLE_LABELS[Role(self.role)]
+
+
+versioned(User, "user", lambda u: u.username, local=("session_version", "created_at"))
 
 
 class LoginFailure(db.Model):
