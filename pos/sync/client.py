@@ -263,7 +263,7 @@ class Client:
         if not isinstance(version, int):
             raise SyncError("protocol", "중앙 서버의 카탈로그 응답을 읽을 수 없습니다")
         try:
-            from pos.sync.pull import apply_catalog  # its own part: imported when first used
+            from pos.sync.pull import CatalogRejected, apply_catalog  # imported when first used
         except ModuleNotFoundError as exc:
             if exc.name != "pos.sync.pull":
                 raise
@@ -273,6 +273,11 @@ class Client:
             db.session.commit()
         try:
             counts = apply_catalog(doc) or {}
+        except CatalogRejected as exc:
+            db.session.rollback()
+            raise SyncError(
+                "protocol", f"중앙의 카탈로그 버전 {version}을 적용하지 못했습니다: {exc}"[:300]
+            ) from None
         except Exception:
             db.session.rollback()
             log.exception("catalog version %s could not be applied", version)
