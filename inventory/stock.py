@@ -10,7 +10,7 @@ from sqlalchemy import insert, select, update
 from pos.db import db, dialect_insert, new_id, utcnow
 from pos.outbox import record_event
 
-from .models import MOVE_REASONS, StockLevel, StockMove
+from .models import MOVE_REASONS, Product, StockLevel, StockMove
 
 
 class SiteLike(Protocol):
@@ -52,6 +52,14 @@ def on_hand(site_id: int, product_id: int) -> int:
         )
     ).scalar()
     return value or 0
+
+
+def _uid(product: ProductLike) -> str | None:
+    """The product's uid for the event (central knows products by it, not by local id)."""
+    uid = getattr(product, "uid", None)
+    if uid is None:
+        uid = db.session.execute(select(Product.uid).where(Product.id == product.id)).scalar()
+    return uid
 
 
 def move_stock(
@@ -120,6 +128,7 @@ def move_stock(
                 "id": row["id"],
                 "site": site.code,
                 "sku": product.sku,
+                "product_uid": _uid(product),
                 "qty": qty,
                 "reason": reason,
                 "ref": ref,

@@ -18,6 +18,7 @@ from inventory.stock import InsufficientStock, move_stock
 from pos.api import ApiError
 from pos.db import db
 from pos.korean import particle
+from pos.outbox import record_event
 
 from .models import Campaign, Donation
 
@@ -177,6 +178,20 @@ def record_donation(
     )
     db.session.add(donation)
     db.session.flush()
+    record_event(
+        "donation.recorded",
+        site.code,
+        {
+            "id": donation.id,
+            "campaign": campaign.name,
+            "qty": donation.qty,
+            "day": donation.day.isoformat(),
+            "recipient": donation.recipient,
+            "product_uid": product.uid if product is not None else None,
+            "note": donation.note,
+        },
+        event_id=donation.id,
+    )
     if product is not None and product.track_stock:
         try:
             move_stock(

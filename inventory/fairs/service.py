@@ -12,11 +12,12 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from flask import abort, has_request_context, request
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from pos.api import ApiError
 from pos.db import db, utcnow
 from pos.korean import josa
+from pos.outbox import record_event
 from pos.scope import require_site
 from pos.sites import Site, SiteKind, site_directory
 
@@ -299,9 +300,47 @@ def _transition(fair: Fair, before: str, after: str, **stamp) -> bool:
     return bool(done)
 
 
+def _fair_totals(fair: Fair) -> dict:
+    """gross (sale totals less refunds), sales (count) and vendors at the close. Read through
+    the tables by name: inventory may not import the sales package."""
+    tables = db.metadata.tables
+    sales, refunds = tables["sales"], tables["refunds"]
+    count, sold = db.session.execute(
+        select(func.count(), func.coalesce(func.sum(sales.c.total), 0)).where(
+            sales.c.site_id == fair.site_id
+        )
+    ).one()
+    back = db.session.execute(
+        select(func.coalesce(func.sum(refunds.c.total), 0)).where(refunds.c.site_id == fair.site_id)
+    ).scalar_one()
+    vendors = db.session.execute(
+        select(func.count()).select_from(FairVendor).where(FairVendor.site_id == fair.site_id)
+    ).scalar_one()
+    return {"gross": int(sold) - int(back), "sales": int(count), "vendors": int(vendors)}
+
+
+def _record_fair_event(type_: str, fair: Fair, *, totals: bool = False) -> None:
+    """``fair.opened`` / ``fair.closed`` in the transition's transaction, for central's fair
+    summaries."""
+    site = db.session.get(Site, fair.site_id)
+    payload = {
+        "code": site.code,
+        "name": site.name,
+        "date": fair.date.isoformat(),
+        "place": fair.place,
+        "state": fair.state,
+        "opened_at": fair.opened_at.isoformat() if fair.opened_at else None,
+        "closed_at": fair.closed_at.isoformat() if fair.closed_at else None,
+    }
+    if totals:
+        payload.update(_fair_totals(fair))
+    record_event(type_, site.code, payload)
+
+
 def open_fair(fair: Fair, user_id: int | None) -> Fair:
     """planned → open. An open fair stays open (409), a closed one never reopens (409)."""
     if _transition(fair, FairState.PLANNED, FairState.OPEN, opened_at=utcnow(), opened_by=user_id):
+        _record_fair_event("fair.opened", fair)
         return fair
     if fair.state == FairState.OPEN:
         raise ApiError(409, "already_open", "이미 진행 중인 행사입니다")
@@ -313,6 +352,7 @@ def open_fair(fair: Fair, user_id: int | None) -> Fair:
 def close_fair(fair: Fair, user_id: int | None) -> Fair:
     """open → closed: the event is locked; corrections after this are adjustments."""
     if _transition(fair, FairState.OPEN, FairState.CLOSED, closed_at=utcnow(), closed_by=user_id):
+        _record_fair_event("fair.closed", fair, totals=True)
         return fair
     if fair.state == FairState.CLOSED:
         raise ApiError(409, "already_closed", "이미 마감된 행사입니다")

@@ -2,12 +2,34 @@
 
 from __future__ import annotations
 
+from pos.sales.events import product_uids
 from pos.sales.record import SaleRecord
 
 from .record import RefundRecord
+from .view import by_receipt, receipt_split
+
+
+def refund_receipts(refund: RefundRecord, sale: SaleRecord) -> list[dict]:
+    """Per vendor receipt of the sale: the amounts given back, as the 반품 영수증 prints them."""
+    out = []
+    for position, lines in by_receipt(refund).items():
+        vendor = sale.receipts[position]
+        split = receipt_split(lines)
+        out.append(
+            {
+                "vendor_brn": vendor.vendor_brn,
+                "vendor_name": vendor.vendor_name,
+                "total": sum(ln.amount for ln in lines),
+                "taxable_supply": split.taxable_supply,
+                "vat": split.vat,
+                "exempt": split.exempt,
+            }
+        )
+    return out
 
 
 def refund_event_payload(refund: RefundRecord, sale: SaleRecord) -> dict:
+    uids = product_uids(ln.product_id for ln in refund.lines)
     return {
         "id": refund.id,
         "kind": refund.kind,
@@ -31,6 +53,7 @@ def refund_event_payload(refund: RefundRecord, sale: SaleRecord) -> dict:
             {
                 "line": ln.position + 1,
                 "sku": sale.lines[ln.position].sku,
+                "product_uid": uids.get(ln.product_id),
                 "name": ln.name,
                 "tax": ln.tax,
                 "qty": ln.qty,
@@ -44,4 +67,5 @@ def refund_event_payload(refund: RefundRecord, sale: SaleRecord) -> dict:
             {"method": p.method, "amount": p.amount, "approval_no": p.approval_no}
             for p in refund.payments
         ],
+        "receipts": refund_receipts(refund, sale),
     }

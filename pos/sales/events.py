@@ -2,13 +2,44 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
+from inventory.models import Product
+from pos.db import db
 from pos.outbox import record_event
 
 from .record import SaleRecord
 
 
+def product_uids(product_ids) -> dict[int, str]:
+    """Local product id → uid (the key central knows products by), one SELECT."""
+    ids = sorted(set(product_ids))
+    if not ids:
+        return {}
+    rows = db.session.execute(select(Product.id, Product.uid).where(Product.id.in_(ids)))
+    return {pid: uid for pid, uid in rows}
+
+
+def receipts_payload(rec: SaleRecord) -> list[dict]:
+    """The sale's receipts per vendor with their figures as printed (the VAT filing's rows)."""
+    return [
+        {
+            "vendor_brn": r.vendor_brn,
+            "vendor_name": r.vendor_name,
+            "receipt_no": r.receipt_no,
+            "total": r.total,
+            "taxable_supply": r.taxable_supply,
+            "vat": r.vat,
+            "exempt": r.exempt,
+        }
+        for r in rec.receipts
+    ]
+
+
 def sale_event_payload(rec: SaleRecord) -> dict:
-    """The event's payload, from the same record the API and the receipts show."""
+    """The event's payload, from the same record the API and the receipts show. Lines name
+    their product by uid: local ids never cross the wire."""
+    uids = product_uids(ln.product_id for ln in rec.lines)
     return {
         "id": rec.id,
         "site": rec.site_code,
@@ -28,6 +59,7 @@ def sale_event_payload(rec: SaleRecord) -> dict:
         "lines": [
             {
                 **ln.view(),
+                "product_uid": uids.get(ln.product_id),
                 "vendor_brn": rec.receipts[ln.receipt_position].vendor_brn,
                 "track_stock": ln.track_stock,
             }
@@ -46,6 +78,7 @@ def sale_event_payload(rec: SaleRecord) -> dict:
             }
             for p in rec.payments
         ],
+        "receipts": receipts_payload(rec),
         "cash_receipt": (
             {"purpose": rec.cash_receipt.purpose.value, "masked_id": rec.cash_receipt.masked_id}
             if rec.cash_receipt
