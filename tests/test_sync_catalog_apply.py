@@ -222,3 +222,28 @@ def test_a_branch_made_with_only_pos_init_gets_everything_and_sells(app_factory,
     assert sale["receipts"][0]["vendor"]["brn"] in brns
     manager = ApiClient(branch, "manager", password="manager1234")
     assert manager.get("/api/catalog").status_code == 200
+
+
+def test_a_clash_with_a_product_made_at_the_branch_undoes_the_whole_document(pair):
+    central, branch, token = pair
+    with branch.app_context():
+        vendor_id = db.session.execute(select(Vendor.id)).scalars().first()
+        db.session.add(Product(sku="LOCAL1", name="지점 상품", price=1000, vendor_id=vendor_id))
+        db.session.commit()
+    v0 = pull(central, token)["version"]
+    with central.app_context():
+        db.session.execute(select(Product).where(Product.sku == "T001")).scalar_one().price = 5100
+        renamed = db.session.execute(select(Product).where(Product.sku == "C001")).scalar_one()
+        renamed.sku = "LOCAL1"
+        db.session.commit()
+    doc = pull(central, token, v0)
+    assert sorted(p["sku"] for p in doc["products"]) == ["LOCAL1", "T001"]
+    with branch.app_context():
+        with pytest.raises(CatalogRejected) as caught:
+            apply_catalog(doc)
+        assert str(caught.value) == REFUSED + (
+            "이 지점에서 만든 자료와 겹치는 항목(상품코드, 바코드, 이름)이 있습니다"
+        )
+        db.session.commit()
+        prices = dict(db.session.execute(select(Product.sku, Product.price)).all())
+    assert prices["T001"] == 5000 and prices["C001"] == 4500 and prices["LOCAL1"] == 1000

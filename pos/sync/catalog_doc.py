@@ -111,7 +111,10 @@ class DeletedDoc(_Row):
 
 
 class CatalogDoc(_Row):
+    #: the version this document brings the branch to (its next pull asks since=version)
     version: int = Field(ge=0)
+    #: the version it was asked for
+    since: int = 0
     site: SiteDoc | None = None
     vendors: list[VendorDoc] = []
     categories: list[CategoryDoc] = []

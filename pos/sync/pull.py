@@ -11,6 +11,7 @@ from __future__ import annotations
 from flask import current_app
 from pydantic import ValidationError
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from inventory.campaigns.models import Campaign
 from inventory.models import Category, Option, OptionGroup, Product, SiteProduct, Vendor
@@ -68,6 +69,19 @@ def apply_catalog(doc: dict) -> dict:
     code = current_app.config.get("POS_SITE")
     _check(parsed, code)
     counts = dict.fromkeys(COUNT_KINDS, 0)
+    try:
+        # a savepoint: a clash with rows made here (a sku another local product has) undoes
+        # the whole document, not the caller's transaction
+        with db.session.begin_nested():
+            _apply(parsed, code, counts)
+    except IntegrityError:
+        raise _refuse(
+            "이 지점에서 만든 자료와 겹치는 항목(상품코드, 바코드, 이름)이 있습니다"
+        ) from None
+    return counts
+
+
+def _apply(parsed: CatalogDoc, code: str | None, counts: dict) -> None:
     counts["deleted"] = _apply_deleted(parsed, code)
     vendors = _apply_vendors(parsed, counts)
     site = _apply_site(parsed, code, vendors, counts)
@@ -79,7 +93,6 @@ def apply_catalog(doc: dict) -> dict:
         _apply_site_prices(parsed, site, products, counts)
     _apply_users(parsed, site, counts)
     db.session.flush()
-    return counts
 
 
 def _check(parsed: CatalogDoc, code: str | None) -> None:
@@ -300,7 +313,7 @@ def _apply_products(parsed, vendors, categories, campaigns, groups, counts) -> d
         known[p.uid] = row
         changed = _set(row, _product_values(p, vendors, categories, campaigns))
         links = [groups[u] for u in p.option_group_uids]
-        if [g.uid for g in row.option_groups] != p.option_group_uids:
+        if {g.uid for g in row.option_groups} != set(p.option_group_uids):
             row.option_groups = links
             changed = True
         counts["products"] += changed
