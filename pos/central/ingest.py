@@ -68,11 +68,32 @@ class Prepared:
 HANDLERS = {**ingest_sales.HANDLERS, **ingest_other.HANDLERS}
 
 
+#: what the admins read for the part of a payload that did not fit (never a field path)
+PARTS = {
+    "lines": "품목",
+    "payments": "결제",
+    "receipts": "영수증",
+    "business_day": "영업일",
+    "day": "날짜",
+    "created_at": "일시",
+    "at": "일시",
+    "opened_at": "시작 시각",
+    "closed_at": "마감 시각",
+    "id": "번호",
+    "sale_id": "원 판매 번호",
+    "product_uid": "상품",
+    "campaign": "캠페인",
+    "qty": "수량",
+    "state": "상태",
+    **dict.fromkeys(("total", "subtotal", "discount", "taxable_supply", "vat", "exempt"), "금액"),
+}
+
+
 def _malformed(exc: ValidationError) -> Rejected:
-    first = exc.errors()[0] if exc.errors() else {}
-    where = ".".join(str(p) for p in first.get("loc", ()))
-    detail = f" ({where})" if where else ""
-    return Rejected(MALFORMED, f"이벤트 내용이 형식에 맞지 않습니다{detail}")
+    errors = exc.errors(include_url=False)
+    loc = errors[0].get("loc", ()) if errors else ()
+    part = PARTS.get(str(loc[0]) if loc else "", "내용")
+    return Rejected(MALFORMED, f"이벤트 내용이 형식에 맞지 않습니다 ({part})")
 
 
 def prepare(site, event) -> Prepared:
