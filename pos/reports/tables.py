@@ -20,6 +20,8 @@ class Column:
     header: str
     #: text, date, won, count, pct
     kind: str = "text"
+    #: shown on the page too (False: in the exports only, e.g. the site code beside its name)
+    screen: bool = True
 
     @property
     def summed(self) -> bool:
@@ -34,6 +36,10 @@ class Table:
     rows: Callable[[Filters], list[dict]]
     #: what the page says when there is nothing
     empty: str = "이 기간에는 매출이 없습니다"
+
+    @property
+    def screen_columns(self) -> tuple[Column, ...]:
+        return tuple(c for c in self.columns if c.screen)
 
     def totals(self, rows: list[dict]) -> dict:
         out: dict = {self.columns[0].key: "합계"}
@@ -92,7 +98,7 @@ TABLES: dict[str, Table] = {
             "매장별 매출",
             (
                 Column("period", "기간", "date"),
-                Column("site", "매장 코드"),
+                Column("site", "매장 코드", screen=False),
                 Column("site_name", "매장"),
                 Column("sales", "판매 건수", "count"),
                 Column("refunds", "환불 건수", "count"),
@@ -183,7 +189,7 @@ TABLES: dict[str, Table] = {
             "하루장터",
             (
                 Column("date", "날짜", "date"),
-                Column("code", "행사 코드"),
+                Column("code", "행사 코드", screen=False),
                 Column("name", "행사"),
                 Column("place", "장소"),
                 Column("state_label", "상태"),
