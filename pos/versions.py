@@ -7,6 +7,10 @@ their copy while it is unchanged, which works across several server processes on
 Site terms (품절 taps, a site's price) have a channel of their own, so a cashier marking a drink
 sold out rebuilds a small copy, not the whole catalog. It lives in the kernel so that
 ``pos.auth`` and ``inventory`` can both use it without importing each other.
+
+Beside the tokens (which only say "changed"), synced rows carry a monotonic ``version`` from
+one counter row, so central can answer a branch's ``since=V`` (see "catalog versions" below),
+and catalog rows carry a ``uid``, their identity key on every database.
 """
 
 from __future__ import annotations
