@@ -32,7 +32,7 @@ def sell(branch, count: int = 1, items=None) -> list[str]:
     api = ApiClient(branch, "cashier3", pin="1234")
     ids = []
     for _ in range(count):
-        body = new_sale_body(api, items or [("수제 마들렌", 1, [])])
+        body = new_sale_body(api, items or [("아메리카노", 1, [("온도", "HOT")])])
         body["payments"] = [{"method": "card", "amount": _total(api, body), "approval_no": "1"}]
         resp = api.post("/api/sales", json=body)
         assert resp.status_code == 201, resp.get_json()

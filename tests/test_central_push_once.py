@@ -119,3 +119,32 @@ def test_control_run_without_dedup_counts_the_same_batch_twice(app_factory, bran
     assert resp.status_code == 200, resp.get_json()
     after = central_sales(central)
     assert after["sales"] - before["sales"] == 4  # doubled in the rollups
+
+
+def test_the_same_batch_from_two_connections_at_once_lands_once(central, branch):
+    """Two deliveries of one batch racing (a retry while the first is still in flight): the
+    site's ledger row is locked, so the second waits and finds every event applied."""
+    import threading
+
+    events = _sales(branch, 41)
+    token = issue_token(central)
+    before = central_sales(central)
+    assert push(central, token, events[:1]).status_code == 200  # the site's row exists
+    events = events[1:]
+    answers = []
+    start = threading.Barrier(2)
+
+    def deliver():
+        start.wait()
+        answers.append(push(central, token, events))
+
+    threads = [threading.Thread(target=deliver) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert [a.status_code for a in answers] == [200, 200]
+    for answer in answers:
+        assert sorted(answer.get_json()["acked"]) == sorted(ev["id"] for ev in events)
+        assert answer.get_json()["high_water"] == 41
+    assert central_sales(central)["sales"] - before["sales"] == 41
