@@ -67,6 +67,10 @@ def test_versions_grow_and_since_gives_exactly_the_later_changes(central):
     americano = by_key(full["products"], "sku")["C001"]
     assert americano["vendor_brn"] and len(americano["option_group_uids"]) == 3
     nothing_but(pull(central, token, v0))
+    # a branch ahead of central (central restored from a backup) gets everything again
+    ahead = pull(central, token, v0 + 1000)
+    assert ahead["version"] == v0 and ahead["since"] == 0
+    assert len(ahead["products"]) == len(full["products"]) and ahead["site"] is not None
 
     manager = Pages(central, "manager", password="manager1234")
     pid, data = product_form(central, "C001", price="4800")

@@ -84,6 +84,8 @@ def _touch_pull(site_id: int) -> None:
 def catalog_doc(site: Site, since: int) -> dict:
     """The pull document for ``site``: rows with since < version <= the version it names."""
     upto = current_version()
+    if since > upto:
+        since = 0  # the branch is ahead of central (central restored or reset): resend it all
 
     def changed(model):
         return select(model).where(model.version > since, model.version <= upto)
