@@ -79,6 +79,24 @@ class RowsOut(BaseModel):
     rows: list[dict]
 
 
+class ChartOut(BaseModel):
+    #: the first day of every period of the range
+    labels: list[str]
+    current: list[int]
+    #: the previous range's periods, in the same places
+    previous: list[int]
+    range: list[str]
+    previous_range: list[str]
+
+
+class SummaryOut(BaseModel):
+    #: sales, refunds (counts), gross, refunded, total, taxable, vat, exempt, discount, items
+    current: dict[str, int]
+    previous: dict[str, int]
+    previous_range: list[str]
+    chart: ChartOut
+
+
 _BAD = {400: "bad dates, range, unit or site", 403: "another site than the manager's"}
 
 
@@ -114,6 +132,7 @@ def vat():
     "/reports/summary",
     blueprint=bp,
     summary="The dashboard's cards (sales, counts, refunds, VAT) beside the previous period",
+    response=SummaryOut,
     responses={200: "figures", **_BAD},
 )
 @roles_required(*SITE_ADMINS)
