@@ -20,6 +20,7 @@ from sqlalchemy import Table, func
 from pos.db import dialect_insert
 
 from . import ingest_other, ingest_sales
+from .bulk import add_to, insert_new
 from .errors import Rejected
 from .facts import CStockLevel
 from .ingest_catalog import Resolver
@@ -157,26 +158,11 @@ def write(site, prepared: list[Prepared]) -> None:
             facts[table].append(row)
         adds.extend(p.adds)
     for table, rows in facts.items():
-        session.execute(dialect_insert(table).on_conflict_do_nothing(), rows)
+        insert_new(table, rows)
     for table, rows in _add_upserts(adds):
-        keys = ROLLUP_KEYS[table]
-        stmt = dialect_insert(table)
-        stmt = stmt.on_conflict_do_update(
-            index_elements=list(keys),
-            set_={c.name: c + stmt.excluded[c.name] for c in table.columns if c.name not in keys},
-        )
-        session.execute(stmt, rows)
+        add_to(table, ROLLUP_KEYS[table], rows)
     if levels := _stock_rows(prepared):
-        table = CStockLevel.__table__
-        stmt = dialect_insert(table)
-        stmt = stmt.on_conflict_do_update(
-            index_elements=["site_id", "product_id"],
-            set_={
-                "on_hand": table.c.on_hand + stmt.excluded.on_hand,
-                "updated_at": stmt.excluded.updated_at,
-            },
-        )
-        session.execute(stmt, levels)
+        add_to(CStockLevel.__table__, ("site_id", "product_id"), levels, replace=("updated_at",))
     for p in prepared:
         for m in p.merges:
             stmt = dialect_insert(m.table).values(**m.row)
