@@ -48,6 +48,8 @@ READ_TIMEOUT = 30
 KEEP_ALIVE = 10
 #: Requests in flight get this long to finish at shutdown.
 GRACEFUL = 10
+#: Seconds before the sync worker first starts: sync can wait, the tablets cannot.
+SYNC_START_DELAY = 8.0
 
 
 def make_config(
@@ -217,33 +219,49 @@ def sync_worker_command() -> list[str]:
 class _Background:
     """A worker process beside the web workers, started again when it exits: its work waits
     in the database (print queue, outbox), so a new one picks up where this one stopped. One
-    that keeps dying is retried less and less often, never in a tight loop."""
+    that keeps dying is retried less and less often, never in a tight loop. ``delay`` holds
+    the first start back, so the web workers the tablets wait for get the machine first."""
 
-    def __init__(self, name: str, command: list[str], env: dict | None = None) -> None:
+    def __init__(
+        self, name: str, command: list[str], env: dict | None = None, delay: float = 0.0
+    ) -> None:
         self.name = name
         self.command = command
         self.env = env
         self.pause = 1.0
-        self.proc = self._start()
+        self.proc: subprocess.Popen | None = None
+        self.started = self.due = time.monotonic() + delay
+        if not delay:
+            self._start()
 
-    def _start(self) -> subprocess.Popen:
+    def _start(self) -> None:
         self.started = self.due = time.monotonic()
-        return subprocess.Popen(self.command, env=self.env)
+        self.proc = subprocess.Popen(self.command, env=self.env)
 
     def watch(self) -> None:
-        if self.proc.poll() is None or time.monotonic() <= self.due:
+        if time.monotonic() <= self.due:
+            return
+        if self.proc is None:
+            self._start()
+            return
+        if self.proc.poll() is None:
             return
         quick = time.monotonic() - self.started < 10
         pause = min(self.pause * 2, 60) if quick else 1
         print(f"{self.name} exited ({self.proc.returncode}); starting another")
-        self.proc = self._start()
+        self._start()
         self.pause = pause
         self.due = self.started + pause
 
+    def terminate(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+
     def stop(self) -> None:
         """SIGTERM: the worker finishes its current step (a print job, a push batch)."""
-        if self.proc.poll() is None:
-            self.proc.terminate()
+        if self.proc is None:
+            return
+        self.terminate()
         try:
             self.proc.wait(GRACEFUL + 5)
         except subprocess.TimeoutExpired:
@@ -267,7 +285,7 @@ def background_workers() -> list[_Background]:
     env = {**os.environ, "POS_SYNC_PARENT": str(os.getpid())}
     return [
         _Background("print worker", print_worker_command()),
-        _Background("sync worker", sync_worker_command(), env),
+        _Background("sync worker", sync_worker_command(), env, delay=SYNC_START_DELAY),
     ]
 
 
@@ -320,8 +338,7 @@ def serve(config: Config, threads: int) -> int:
     finally:
         shutdown.set()
         for worker in background:  # SIGTERM to all first: they finish their steps together
-            if worker.proc.poll() is None:
-                worker.proc.terminate()
+            worker.terminate()
         for proc in workers:
             proc.join(GRACEFUL + 5)
             if proc.exitcode is None:

@@ -99,6 +99,9 @@ def once_cmd() -> None:
 @with_appcontext
 def run_cmd() -> None:
     """The sync worker until stopped (SIGTERM finishes the current step); `pos serve` runs one."""
-    parent = os.environ.get("POS_SYNC_PARENT")
     app = current_app._get_current_object()
+    if app.config["POS_ROLE"] != "branch":
+        click.echo("오류: 동기화 작업은 매장 서버에서만 돕니다", err=True)
+        sys.exit(1)
+    parent = os.environ.get("POS_SYNC_PARENT")
     sys.exit(run_forever(app, int(parent) if parent and parent.isdigit() else None))
