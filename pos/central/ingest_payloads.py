@@ -55,6 +55,8 @@ class SaleLineIn(Payload):
     #: won off the line (its own and its share of the sale's discount)
     discount: Won
     track_stock: bool = False
+    #: the 만원의 행복 campaign the line counted for when sold (a snapshot), by name
+    campaign: str | None = Field(default=None, max_length=60)
 
 
 class PaymentIn(Payload):
@@ -89,6 +91,7 @@ class RefundLineIn(Payload):
     qty: Count
     amount: Won
     restocked: bool = False
+    campaign: str | None = Field(default=None, max_length=60)
 
 
 class RefundIn(UtcPayload):

@@ -40,6 +40,16 @@ def move_id(ref: str, product_id: int) -> str:
     return hashlib.md5(f"{ref}:{product_id}".encode(), usedforsecurity=False).hexdigest()
 
 
+def _campaign(line, product, ids) -> int | None:
+    """The campaign the line counted for at the branch (its snapshot), else, from an older
+    branch, the product's campaign here."""
+    if line.campaign is not None:
+        return ids.campaign(line.campaign)
+    if "campaign" in line.model_fields_set:
+        return None
+    return product.campaign_id
+
+
 def _check(ok: bool, what: str) -> None:
     if not ok:
         raise Rejected("malformed", f"이벤트의 금액이 서로 맞지 않습니다 ({what})")
@@ -118,13 +128,9 @@ def _sale(site, event, p: SaleIn, ids, out) -> None:
         out.add(
             RProductDay.__table__, site_id=s, day=day, product_id=product.id, qty=ln.qty, total=net
         )
-        if product.campaign_id is not None:
+        if (campaign_id := _campaign(ln, product, ids)) is not None:
             out.add(
-                RCampaignDay.__table__,
-                site_id=s,
-                day=day,
-                campaign_id=product.campaign_id,
-                sold=ln.qty,
+                RCampaignDay.__table__, site_id=s, day=day, campaign_id=campaign_id, sold=ln.qty
             )
         if ln.track_stock:
             units[product.id] -= ln.qty
@@ -231,13 +237,9 @@ def _refund(site, event, p: RefundIn, ids, out) -> None:
             qty=-ln.qty,
             total=-ln.amount,
         )
-        if product.campaign_id is not None:
+        if (campaign_id := _campaign(ln, product, ids)) is not None:
             out.add(
-                RCampaignDay.__table__,
-                site_id=s,
-                day=day,
-                campaign_id=product.campaign_id,
-                sold=-ln.qty,
+                RCampaignDay.__table__, site_id=s, day=day, campaign_id=campaign_id, sold=-ln.qty
             )
         if ln.restocked:
             units[product.id] += ln.qty

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pos.sales.events import product_uids
+from pos.sales.events import campaign_names, product_uids
 from pos.sales.record import SaleRecord
 
 from .record import RefundRecord
@@ -30,6 +30,7 @@ def refund_receipts(refund: RefundRecord, sale: SaleRecord) -> list[dict]:
 
 def refund_event_payload(refund: RefundRecord, sale: SaleRecord) -> dict:
     uids = product_uids(ln.product_id for ln in refund.lines)
+    campaigns = campaign_names(sale.lines[ln.position].campaign_id for ln in refund.lines)
     return {
         "id": refund.id,
         "kind": refund.kind,
@@ -54,6 +55,7 @@ def refund_event_payload(refund: RefundRecord, sale: SaleRecord) -> dict:
                 "line": ln.position + 1,
                 "sku": sale.lines[ln.position].sku,
                 "product_uid": uids.get(ln.product_id),
+                "campaign": campaigns.get(sale.lines[ln.position].campaign_id),
                 "name": ln.name,
                 "tax": ln.tax,
                 "qty": ln.qty,

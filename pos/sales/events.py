@@ -20,6 +20,17 @@ def product_uids(product_ids) -> dict[int, str]:
     return {pid: uid for pid, uid in rows}
 
 
+def campaign_names(campaign_ids) -> dict[int, str]:
+    """Campaign id → name (central knows campaigns by name); no query without campaign lines."""
+    from inventory.campaigns.models import Campaign
+
+    ids = sorted({c for c in campaign_ids if c is not None})
+    if not ids:
+        return {}
+    rows = db.session.execute(select(Campaign.id, Campaign.name).where(Campaign.id.in_(ids)))
+    return {cid: name for cid, name in rows}
+
+
 def receipts_payload(rec: SaleRecord) -> list[dict]:
     """The sale's receipts per vendor with their figures as printed (the VAT filing's rows)."""
     return [
@@ -40,6 +51,7 @@ def sale_event_payload(rec: SaleRecord) -> dict:
     """The event's payload, from the same record the API and the receipts show. Lines name
     their product by uid: local ids never cross the wire."""
     uids = product_uids(ln.product_id for ln in rec.lines)
+    campaigns = campaign_names(ln.campaign_id for ln in rec.lines)
     return {
         "id": rec.id,
         "site": rec.site_code,
@@ -60,6 +72,7 @@ def sale_event_payload(rec: SaleRecord) -> dict:
             {
                 **ln.view(),
                 "product_uid": uids.get(ln.product_id),
+                "campaign": campaigns.get(ln.campaign_id),
                 "vendor_brn": rec.receipts[ln.receipt_position].vendor_brn,
                 "track_stock": ln.track_stock,
             }
