@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import Integer as SqlInteger
-from sqlalchemy import Table, and_, cast, func, select
+from sqlalchemy import Table, and_, case, cast, func, select
 
 from pos.db import db
 from pos.sites import site_directory
@@ -64,22 +64,38 @@ def _site(site_id: int) -> tuple[str, str]:
 REVENUE_SUMS = ("sales", "refunds", "total", "taxable", "vat", "exempt")
 
 
-def _revenue_rows(f: Filters, start: date, end: date) -> list[dict]:
+def _revenue_rows(f: Filters, start: date, end: date, split: date | None = None) -> list[dict]:
+    """Rows per site and period of [start, end]; with ``split``, days before it are kept
+    apart (``"before": True``) so one statement reads a range and the one before it."""
     t = table("r_site_day")
     period = _period(t.c.day, f.unit).label("period")
+    keys = [t.c.site_id, period]
+    if split is not None:
+        keys.append(case((t.c.day < split, 1), else_=0).label("before"))
     stmt = (
-        select(t.c.site_id, period, *(func.sum(t.c[k]).label(k) for k in REVENUE_SUMS))
+        select(*keys, *(func.sum(t.c[k]).label(k) for k in REVENUE_SUMS))
         .where(_where(t, f, start, end))
-        .group_by(t.c.site_id, period)
+        .group_by(*keys)
     )
     rows = []
     for r in db.session.execute(stmt):
-        code, name = _site(r.site_id)
+        code, _ = _site(r.site_id)
         row = {"site": code, "period": _day_text(r.period)}
         row.update({k: int(getattr(r, k) or 0) for k in REVENUE_SUMS})
-        rows.append((name, row))
-    rows.sort(key=lambda nr: (nr[1]["period"], nr[1]["site"]))
-    return [row for _, row in rows]
+        if split is not None:
+            row["before"] = bool(r.before)
+        rows.append(row)
+    rows.sort(key=lambda row: (row["period"], row["site"]))
+    return rows
+
+
+def _both(f: Filters) -> tuple[list[dict], list[dict]]:
+    """This range's revenue rows and the previous range's, in one statement."""
+    prev_start, _ = f.previous()
+    rows = _revenue_rows(f, prev_start, f.end, split=f.start)
+    now = [{k: v for k, v in r.items() if k != "before"} for r in rows if not r["before"]]
+    then = [{k: v for k, v in r.items() if k != "before"} for r in rows if r["before"]]
+    return now, then
 
 
 def revenue(f: Filters) -> list[dict]:
@@ -95,13 +111,14 @@ def revenue_compared(f: Filters) -> list[dict]:
     here = period_starts(f.start, f.end, f.unit)
     before = period_starts(prev_start, prev_end, f.unit)
     match = {b.isoformat(): h.isoformat() for b, h in zip(before, here, strict=False)}
+    current, previous = _both(f)
     earlier: dict[tuple[str, str], dict] = {}
-    for row in _revenue_rows(f, prev_start, prev_end):
+    for row in previous:
         key = (row["site"], match.get(row["period"], ""))
         earlier[key] = row
     out = []
     seen = set()
-    for row in revenue(f):
+    for row in current:
         key = (row["site"], row["period"])
         seen.add(key)
         prev = earlier.get(key, {})
@@ -130,11 +147,12 @@ def chart_series(f: Filters) -> dict:
     prev_start, prev_end = f.previous()
     here = period_starts(f.start, f.end, f.unit)
     before = period_starts(prev_start, prev_end, f.unit)
+    current, previous = _both(f)
     now: dict[str, int] = {}
-    for row in revenue(f):
+    for row in current:
         now[row["period"]] = now.get(row["period"], 0) + row["total"]
     then: dict[str, int] = {}
-    for row in _revenue_rows(f, prev_start, prev_end):
+    for row in previous:
         then[row["period"]] = then.get(row["period"], 0) + row["total"]
     return {
         "labels": [p.isoformat() for p in here],
@@ -160,21 +178,20 @@ SUMMARY_SUMS = (
 )
 
 
-def _summary(f: Filters, start: date, end: date) -> dict:
-    t = table("r_site_day")
-    stmt = select(*(func.coalesce(func.sum(t.c[k]), 0).label(k) for k in SUMMARY_SUMS)).where(
-        _where(t, f, start, end)
-    )
-    row = db.session.execute(stmt).one()
-    return {k: int(getattr(row, k)) for k in SUMMARY_SUMS}
-
-
 def summary(f: Filters) -> dict:
-    """The cards: 매출, 건수, 환불, 부가세 of the range and of the previous one."""
+    """The cards: 매출, 건수, 환불, 부가세 of the range and of the previous one (one statement
+    over both: the previous range ends the day before this one starts)."""
+    t = table("r_site_day")
     prev_start, prev_end = f.previous()
+    now, then = t.c.day >= f.start, t.c.day < f.start
+    cols = []
+    for key in SUMMARY_SUMS:
+        cols.append(func.coalesce(func.sum(case((now, t.c[key]), else_=0)), 0).label(key))
+        cols.append(func.coalesce(func.sum(case((then, t.c[key]), else_=0)), 0).label("p_" + key))
+    row = db.session.execute(select(*cols).where(_where(t, f, prev_start, f.end))).one()
     return {
-        "current": _summary(f, f.start, f.end),
-        "previous": _summary(f, prev_start, prev_end),
+        "current": {k: int(getattr(row, k)) for k in SUMMARY_SUMS},
+        "previous": {k: int(getattr(row, "p_" + k)) for k in SUMMARY_SUMS},
         "previous_range": [prev_start.isoformat(), prev_end.isoformat()],
     }
 
