@@ -236,7 +236,10 @@ class CDonation(db.Model):
     recipient: Mapped[str] = mapped_column(String(120))
 
 
-#: the month-partitioned tables (pos.central.partitions makes their months)
+#: the month-partitioned tables (pos.central.partitions makes their months), in the one order
+#: ingest writes them and makes their partitions, so a batch meeting a new month and another
+#: batch writing never wait for each other's tables crosswise (c_shifts last: its upserts run
+#: after the inserts)
 PARTITIONED = tuple(
     m.__table__
     for m in (
@@ -247,9 +250,9 @@ PARTITIONED = tuple(
         CRefundLine,
         CRefundPayment,
         CStockMove,
-        CShift,
         CCashMove,
         CDonation,
+        CShift,
     )
 )
 

@@ -17,12 +17,12 @@ from datetime import date, datetime
 from pydantic import ValidationError
 from sqlalchemy import Table, func
 
-from pos.db import dialect_insert
+from pos.db import db, dialect_insert
 
 from . import ingest_other, ingest_sales
 from .bulk import add_to, insert_new
 from .errors import Rejected
-from .facts import CStockLevel
+from .facts import PARTITIONED, CStockLevel
 from .ingest_catalog import Resolver
 from .partitions import ensure_months
 from .rollups import ROLLUP_KEYS
@@ -145,8 +145,6 @@ def _stock_rows(prepared: list[Prepared]) -> list[dict]:
 
 def write(site, prepared: list[Prepared]) -> None:
     """Apply the prepared events of one batch in the current transaction (flush, no commit)."""
-    from pos.db import db
-
     if not prepared:
         return
     session = db.session
@@ -157,8 +155,8 @@ def write(site, prepared: list[Prepared]) -> None:
         for table, row in p.facts:
             facts[table].append(row)
         adds.extend(p.adds)
-    for table, rows in facts.items():
-        insert_new(table, rows)
+    for table in sorted(facts, key=PARTITIONED.index):
+        insert_new(table, facts[table])
     for table, rows in _add_upserts(adds):
         add_to(table, ROLLUP_KEYS[table], rows)
     if levels := _stock_rows(prepared):
