@@ -65,3 +65,11 @@ def fresh_branch(tmp_path, code: str = "CAFE03", **overrides):
 
 def by_key(rows: list[dict], key: str) -> dict:
     return {r[key]: r for r in rows}
+
+
+def dispose(*apps) -> None:
+    """Close an app's connections (apps not made by the app_factory fixture)."""
+    for app in apps:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()

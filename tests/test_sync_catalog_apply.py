@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 from support import ApiClient
-from sync_catalog_kit import apply, fresh_branch, pull, token_for
+from sync_catalog_kit import apply, dispose, fresh_branch, pull, token_for
 
 from inventory.models import Category, Option, OptionGroup, Product, SiteProduct, Vendor
 from pos.auth.models import User
@@ -222,6 +222,7 @@ def test_a_branch_made_with_only_pos_init_gets_everything_and_sells(app_factory,
     assert sale["receipts"][0]["vendor"]["brn"] in brns
     manager = ApiClient(branch, "manager", password="manager1234")
     assert manager.get("/api/catalog").status_code == 200
+    dispose(branch)
 
 
 def test_a_clash_with_a_product_made_at_the_branch_undoes_the_whole_document(pair):

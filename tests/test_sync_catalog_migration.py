@@ -13,6 +13,7 @@ import pytest
 from apps import make_app
 from flask_migrate import upgrade
 from sqlalchemy import MetaData, Table, text
+from sync_catalog_kit import dispose
 
 from pos import create_app
 from pos.db import db
@@ -90,6 +91,7 @@ def test_existing_rows_get_the_demo_uids_and_version_one(tmp_path, empty_url):
         upgrade()
         after = {t: {r["id"]: r for r in _rows(t)} for t in (*UID_TABLES, "sites", "users")}
         assert current_version() == 1
+    dispose(made, old)
     for t in UID_TABLES:
         for row in demo[t]:
             uid = after[t][row["id"]]["uid"]
