@@ -355,17 +355,20 @@ class Till:
         body = {"id": str(uuid.uuid4()), "lines": lines, "payments": payments}
         r = self.s.post(self.base + "/api/sales", json=body, timeout=30)
         assert r.status_code == 201, r.text
-        return r.json()
+        return {**r.json(), "paid": payments}
 
     def sell_many(self, n: int) -> list[dict]:
         return [self.sell() for _ in range(n)]
 
     def refund(self, sale: dict) -> dict:
-        """A whole refund, approved with the manager's PIN, paid back in cash."""
+        """A whole refund, approved with the manager's PIN, paid back as it was paid."""
+        back = [
+            {k: p[k] for k in ("method", "amount", "approval_no") if k in p} for p in sale["paid"]
+        ]
         body = {
             "id": str(uuid.uuid4()),
             "reason": "고객 변심",
-            "payments": [{"method": "cash", "amount": sale["total"]}],
+            "payments": back,
             "approver": {"username": MANAGER[0], "pin": MANAGER[1]},
         }
         r = self.s.post(f"{self.base}/api/sales/{sale['id']}/refund", json=body, timeout=30)
@@ -479,7 +482,8 @@ class Proxy:
                                 self.mode = "pass"
                 upstream.sendall(data)
                 if is_push and self.on_push is not None:
-                    self.on_push()
+                    # beside the forwarding, which must go on sending the rest of the body
+                    threading.Thread(target=self.on_push, daemon=True).start()
         except OSError:
             pass
         try:

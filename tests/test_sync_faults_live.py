@@ -101,11 +101,12 @@ def test_lost_acknowledgement_retry_duplicates_nothing(central, proxy, branch):
 def test_central_killed_mid_batch_then_totals_match(central, proxy, branch):
     """SIGKILL while central's transaction for a 200-event batch has written rows."""
     killed = threading.Event()
+    gate = threading.Lock()
     mid_transaction: list[bool] = []
 
     def kill_when_writing() -> None:
-        if killed.is_set():
-            return
+        if not gate.acquire(blocking=False):
+            return  # one kill only
         deadline = time.monotonic() + 5
         while time.monotonic() < deadline:
             if central.open_write_transactions():
