@@ -121,3 +121,43 @@ def test_run_pushes_and_stops_on_sigterm_with_0(central, branch_factory, tmp_pat
             proc.wait()
         log.close()
     assert central.applied_ids() == [r.id for r in outbox(branch)]
+
+
+def test_a_fresh_branch_gets_everything_from_once_and_sells(central, tmp_path):
+    """Only `pos init` with POS_SITE, CENTRAL_URL and SYNC_TOKEN: `pos sync once` brings the
+    site, vendors, catalog and users, a cashier logs in and sells, and the sale goes up."""
+    from flask_migrate import upgrade
+
+    from pos import create_app
+
+    (tmp_path / "fresh").mkdir()
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'fresh' / 'pos.sqlite3'}",
+            "POS_SITE": SITE,
+            "INSTANCE_PATH": str(tmp_path / "fresh" / "instance"),
+            "CENTRAL_URL": central.url,
+            "SYNC_TOKEN": central.token(),
+            "LOGIN_RATE_LIMIT": "1000 per minute",
+            "LOGIN_NAME_RATE_LIMIT": "1000 per minute",
+        }
+    )
+    try:
+        with app.app_context():
+            upgrade()
+        result = _once(app)
+        assert result.exit_code == 0, result.output
+        line = result.output.splitlines()[0]
+        assert line.startswith("카탈로그 버전 ") and "상품 " in line and "사용자 " in line
+        assert line.endswith("남음 0건")
+        sold = sell(ApiClient(app, "cashier3", pin="1234"), 1)
+        again = _once(app)
+        assert again.exit_code == 0, again.output
+        assert "보냄 1건" in again.output
+        assert sold[0] in central.applied_ids()
+    finally:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()

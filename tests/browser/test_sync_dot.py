@@ -49,7 +49,7 @@ def _call(page: Page, path: str, method: str = "GET", body: dict | None = None) 
     )
 
 
-def _wait_state(page: Page, wanted: str, seconds: float = 40) -> dict:
+def _wait_state(page: Page, wanted: str, seconds: float = 60) -> dict:
     deadline = time.monotonic() + seconds
     while True:
         res = _call(page, "/api/sync/state")
