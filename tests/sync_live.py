@@ -142,11 +142,17 @@ class Proc:
 
 
 class Central(Proc):
-    """`POS_ROLE=central` on its own PostgreSQL database, demo catalog loaded, tokens issued."""
+    """`POS_ROLE=central` on its own PostgreSQL database, demo catalog loaded, tokens issued.
 
-    def __init__(self, instance: Path, database_url: str, **env: str):
+    ``settings`` go into the instance's ``config.py`` (for keys the environment does not set,
+    such as the test-only ``SYNC_DEDUP``)."""
+
+    def __init__(self, instance: Path, database_url: str, settings: dict | None = None, **env: str):
         super().__init__(instance, workers=1, POS_ROLE="central", DATABASE_URL=database_url, **env)
         self.database_url = database_url
+        if settings:
+            lines = [f"{key} = {value!r}" for key, value in settings.items()]
+            (instance / "config.py").write_text("\n".join(lines) + "\n", "utf-8")
         self.pos("init")
         self.pos("demo")
 
@@ -548,10 +554,10 @@ def wait_until(check, timeout: float = 30, every: float = 0.2, message: str = ""
 
 
 @contextmanager
-def running_central(folder: Path, **env: str):
+def running_central(folder: Path, settings: dict | None = None, **env: str):
     """A started central on a fresh database; stopped and dropped at the end."""
     with fresh_database() as url:
-        central = Central(folder, url, **env)
+        central = Central(folder, url, settings, **env)
         central.start()
         try:
             yield central

@@ -1,5 +1,6 @@
 """The control run: the same lost acknowledgement as in test_sync_faults_live, against a central
-with its de-duplication switched off (``SYNC_DEDUP=0``, a test-only setting). The retry must
+with its de-duplication switched off (``SYNC_DEDUP = False`` in its instance config.py, a
+test-only setting the environment cannot set). The retry must
 then count the batch twice, so the fault tests are known to bite."""
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ SITE = "CAFE03"
 
 
 def test_without_dedup_a_lost_ack_counts_sales_twice(tmp_path):
-    with running_central(tmp_path / "central", SYNC_DEDUP="0") as central:
+    with running_central(tmp_path / "central", {"SYNC_DEDUP": False}) as central:
         proxy = Proxy(central.port)
         try:
             token = central.token(SITE)
