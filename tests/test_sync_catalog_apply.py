@@ -248,3 +248,21 @@ def test_a_clash_with_a_product_made_at_the_branch_undoes_the_whole_document(pai
         db.session.commit()
         prices = dict(db.session.execute(select(Product.sku, Product.price)).all())
     assert prices["T001"] == 5000 and prices["C001"] == 4500 and prices["LOCAL1"] == 1000
+
+
+def test_a_fair_tablet_made_with_only_pos_init_knows_its_fair(app_factory, tmp_path):
+    central = app_factory("postgresql", POS_ROLE="central")
+    token = token_for(central, "GN-FAIR")
+    planned = ApiClient(central, "organiser", password="organiser1234").get("/api/fairs/GN-FAIR")
+    tablet = fresh_branch(tmp_path / "fair", "GN-FAIR")
+    doc = pull(central, token)
+    assert doc["fair"]["vendors"] and doc["site"]["kind"] == "fair"
+    assert apply(tablet, doc)["fair"] == 1
+    assert apply(tablet, doc)["fair"] == 0
+    organiser = ApiClient(tablet, "organiser", password="organiser1234")
+    fair = organiser.get("/api/fairs/GN-FAIR").get_json()
+    expected = planned.get_json()
+    for key in ("code", "name", "place", "date", "opens", "closes", "state", "commission_pct"):
+        assert fair[key] == expected[key], key
+    assert fair["vendors"] == expected["vendors"]
+    dispose(tablet)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from .fair_doc import FairDoc
+
 
 class _Row(BaseModel):
     model_config = ConfigDict(extra="ignore", strict=True)
@@ -124,6 +126,8 @@ class CatalogDoc(_Row):
     site_prices: list[SitePriceDoc] = []
     users: list[UserDoc] = []
     deleted: list[DeletedDoc] = []
+    #: a fair site's plan (event details, booths); None for a café
+    fair: FairDoc | None = None
 
 
 #: what a person calls each part of the document (error messages name it, never a path)
@@ -138,4 +142,5 @@ PART_LABELS = {
     "site_prices": "매장 가격",
     "users": "사용자",
     "deleted": "삭제 목록",
+    "fair": "행사",
 }

@@ -25,6 +25,7 @@ from pos.sites import Site
 from pos.versions import Tombstone, current_version
 
 from .catalog_doc import CatalogDoc
+from .fair_doc import fair_block
 
 bp = Blueprint("sync_feed", __name__, url_prefix="/api")
 
@@ -120,6 +121,7 @@ def catalog_doc(site: Site, since: int) -> dict:
         "site_prices": _site_prices(site, since, upto),
         "users": [_user(u, sites) for u in users],
         "deleted": _deleted(site, since, upto),
+        "fair": fair_block(site),
     }
     return doc
 

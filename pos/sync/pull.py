@@ -20,6 +20,7 @@ from pos.db import db
 from pos.sites import SITE_KINDS, Site
 
 from .catalog_doc import PART_LABELS, CatalogDoc, ProductDoc
+from .fair_doc import apply_fair, check_fair
 
 COUNT_KINDS = (
     "vendors",
@@ -32,6 +33,7 @@ COUNT_KINDS = (
     "site_prices",
     "users",
     "deleted",
+    "fair",
 )
 
 
@@ -92,6 +94,8 @@ def _apply(parsed: CatalogDoc, code: str | None, counts: dict) -> None:
     if site is not None:
         _apply_site_prices(parsed, site, products, counts)
     _apply_users(parsed, site, counts)
+    if parsed.fair is not None and site is not None and site.kind == "fair":
+        counts["fair"] = apply_fair(parsed.fair, site, vendors)
     db.session.flush()
 
 
@@ -111,6 +115,14 @@ def _check(parsed: CatalogDoc, code: str | None) -> None:
     if wanted - brns - set(_by(Vendor, Vendor.brn, wanted - brns)):
         raise _refuse("모르는 공급자를 가리키는 상품이나 매장이 있습니다")
     _check_products(parsed)
+    if parsed.fair is not None:
+        try:
+            check_fair(parsed.fair)
+        except ValueError:
+            raise _refuse("행사 날짜가 올바르지 않습니다") from None
+        wanted = {v.brn for v in parsed.fair.vendors} - brns
+        if wanted - set(_by(Vendor, Vendor.brn, wanted)):
+            raise _refuse("모르는 공급자가 행사에 들어 있습니다")
     site_codes = {u.site for u in parsed.users if u.site is not None}
     if site_codes - {code, parsed.site.code if parsed.site else None}:
         raise _refuse("다른 매장의 사용자가 들어 있습니다")
@@ -193,6 +205,8 @@ def _apply_vendors(parsed: CatalogDoc, counts: dict) -> dict[str, Vendor]:
     brns = {v.brn for v in parsed.vendors} | {p.vendor_brn for p in parsed.products}
     if parsed.site is not None:
         brns.add(parsed.site.vendor_brn)
+    if parsed.fair is not None:
+        brns |= {v.brn for v in parsed.fair.vendors}
     known = _by(Vendor, Vendor.brn, brns)
     for v in parsed.vendors:
         row = known.get(v.brn)
