@@ -3,7 +3,6 @@ lands there."""
 
 from __future__ import annotations
 
-import pytest
 from reports_kit import day_of_sales, expected_revenue, ingest_into, manager, outbox, today
 
 from pos.money import won
@@ -21,7 +20,6 @@ def test_central_dashboard_shows_the_branch_day(app_factory):
     assert csv.data.decode("utf-8-sig").splitlines()[-1].split(",")[5] == str(want["total"])
 
 
-@pytest.mark.xfail(reason="needs the pos/cashier/views.py change in H5's report", strict=False)
 def test_a_manager_on_central_lands_on_the_dashboard(app_factory):
     central = app_factory("postgresql", POS_ROLE="central")
     resp = manager(central).get("/")

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, jsonify, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_user, logout_user
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import or_, select
@@ -38,8 +48,18 @@ def _safe_next(target: str | None) -> str:
         return safe
     # cashiers start at the till, everyone else at the back office
     if current_user.is_authenticated and current_user.role != "cashier":
-        return url_for("backoffice.home")
+        return start_page()
     return url_for("cashier.index")
+
+
+def start_page() -> str:
+    """The back office's first page: on central a manager's (or admin's) day begins with every
+    branch's figures (매출 리포트, when the reports are there), elsewhere with 한눈에 보기."""
+    central = current_app.config["POS_ROLE"] == "central"
+    if central and current_user.role in ("manager", "admin"):
+        if "backoffice.reports" in current_app.view_functions:
+            return url_for("backoffice.reports")
+    return url_for("backoffice.home")
 
 
 def _start_session(user: User) -> None:

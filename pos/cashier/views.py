@@ -9,6 +9,7 @@ from sqlalchemy import or_, select
 from pos.auth.approval import APPROVERS
 from pos.auth.models import User
 from pos.auth.service import login_required
+from pos.auth.views import start_page
 from pos.context import current_site
 from pos.db import db
 from pos.sales.models import CASH_RECEIPT_PURPOSES, PAYMENT_METHODS
@@ -20,7 +21,7 @@ bp = Blueprint("cashier", __name__)
 def home():
     """Cashiers start at the till; organisers, managers and admins at the back office."""
     if current_user.is_authenticated and current_user.role != "cashier":
-        return redirect(url_for("backoffice.home"))
+        return redirect(start_page())
     return redirect(url_for("cashier.index"))
 
 
