@@ -162,3 +162,12 @@ def test_push_is_not_served_by_a_branch(branch):
     resp = branch.test_client().post("/api/sync/push", json={"site": "CAFE03", "events": []})
     assert resp.status_code == 404
     assert resp.get_json()["error"]["code"] == "not_found"
+
+
+def test_push_and_status_are_in_the_openapi_document(central):
+    doc = central.test_client().get("/api/openapi.json").get_json()
+    push_op = doc["paths"]["/api/sync/push"]["post"]
+    assert push_op["security"] == [{"bearer": []}]
+    assert {"200", "401", "403", "409", "422"} <= set(push_op["responses"])
+    assert "get" in doc["paths"]["/api/sync/status"]
+    assert "PushIn" in doc["components"]["schemas"]

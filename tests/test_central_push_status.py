@@ -67,10 +67,14 @@ def test_status_shows_each_active_site_with_its_ledger(app_factory, branch):
 
     # the catalog feed records pulls through touch_pull
     from pos.central.ledger import touch_pull
+    from pos.central.tokens import SyncToken
 
+    issue_token(central, "CAFE07")
     with central.app_context():
         touch_pull(db.session.scalars(select(Site.id).where(Site.code == "CAFE07")).one())
         db.session.commit()
+        used = db.session.scalars(select(SyncToken.last_used_at)).all()
+        assert all(when is not None for when in used)  # pushed (CAFE03), pulled (CAFE07)
     assert _status(manager)["CAFE07"]["last_pull_at"] is not None
 
 

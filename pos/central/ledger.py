@@ -98,13 +98,22 @@ def _ensure_site_row(site_id: int) -> None:
 
 
 def touch_pull(site_id: int) -> None:
-    """Record that the site pulled its catalog (the feed calls it). In the caller's
-    transaction: the caller commits."""
+    """Record that the site pulled its catalog (the feed calls it), and that its live token
+    was used then (the tokens page shows it). In the caller's transaction: the caller
+    commits."""
+    from pos.central.tokens import SyncToken
+
+    now = utcnow()
     _ensure_site_row(site_id)
     db.session.execute(
         SyncSite.__table__.update()
         .where(SyncSite.__table__.c.site_id == site_id)
-        .values(last_pull_at=utcnow())
+        .values(last_pull_at=now)
+    )
+    db.session.execute(
+        SyncToken.__table__.update()
+        .where(SyncToken.site_id == site_id, SyncToken.revoked_at.is_(None))
+        .values(last_used_at=now)
     )
 
 
