@@ -148,3 +148,21 @@ def test_the_same_batch_from_two_connections_at_once_lands_once(central, branch)
         assert sorted(answer.get_json()["acked"]) == sorted(ev["id"] for ev in events)
         assert answer.get_json()["high_water"] == 41
     assert central_sales(central)["sales"] - before["sales"] == 41
+
+
+def test_a_branch_holding_other_sites_events_names_the_seq_before(central, branch):
+    """When a branch's outbox interleaves other sites' events (a transfer into a store room),
+    its site's seqs have holes: ``after`` names the site's previous seq, so holes are no gap
+    while a batch whose ``after`` central has not reached still is."""
+    events = _sales(branch, 5)
+    sparse = [{**ev, "seq": seq} for ev, seq in zip(events, (1, 3, 5, 8, 9), strict=True)]
+    token = issue_token(central)
+    first = push(central, token, sparse[:3], after=0)
+    assert first.status_code == 200, first.get_json()
+    assert first.get_json()["high_water"] == 5
+    ahead = push(central, token, sparse[4:], after=8)
+    assert ahead.status_code == 409
+    assert ahead.get_json()["high_water"] == 5
+    rest = push(central, token, sparse[3:], after=5)
+    assert rest.get_json()["acked"] == [ev["id"] for ev in sparse[3:]]
+    assert rest.get_json()["high_water"] == 9
