@@ -182,7 +182,7 @@ class LiveServer:
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 90
         while True:
             if self.proc.poll() is not None:
                 raise AssertionError(f"pos serve exited:\n{self.log_path.read_text('utf-8')}")

@@ -20,6 +20,7 @@ def init_app(app) -> None:
         discounts,
         imports,
         settings,
+        sync_page,
         today,
         users,
         views,

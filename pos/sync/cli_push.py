@@ -32,6 +32,7 @@ COUNT_LABELS = {
     "site_prices": "매장 가격",
     "users": "사용자",
     "deleted": "삭제",
+    "fair": "행사",
 }
 
 

@@ -286,7 +286,8 @@ class Client:
             ) from None
         row = state.load()
         now = utcnow()
-        row.catalog_version = max(version, since)
+        # after a central restore the feed starts over (since 0) with a lower version
+        row.catalog_version = version
         row.last_pull_at = row.last_attempt_at = now
         db.session.commit()
         return PullResult(version, since, dict(counts))
