@@ -4,6 +4,7 @@ run on central."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from live import LiveServer
@@ -23,7 +24,13 @@ def test_a_branch_server_runs_the_print_and_sync_workers(tmp_path):
     live = LiveServer(tmp_path, "CAFE03")
     live.start()
     try:
-        children = _children(live.proc.pid)
+        # the sync worker starts a few seconds after the web workers (the tablets come first)
+        deadline = time.monotonic() + 45
+        while True:
+            children = _children(live.proc.pid)
+            if any(c.endswith("sync run") for c in children) or time.monotonic() > deadline:
+                break
+            time.sleep(0.5)
     finally:
         live.stop()
     assert any(c.endswith("print-worker") for c in children), children
