@@ -51,7 +51,7 @@ def test_connection_page_shows_the_branch(central_page, stores, shot):
     central, _ = stores
     for viewport, name in ((TABLET, "tablet"), (PORTRAIT, "portrait")):
         page = central_page(viewport)
-        login_password(page)
+        login_password(page, lands="**/admin/reports")
         page.goto("/admin/sync/sites")
         expect(page.get_by_role("heading", name="매장 연결 현황")).to_be_visible()
         row = page.locator('tr[data-site="CAFE03"]')
@@ -69,7 +69,7 @@ def test_connection_page_shows_the_branch(central_page, stores, shot):
 
 def test_token_shown_once_copied_then_revoked(central_page, stores, shot):
     page = central_page(TABLET, permissions=["clipboard-read", "clipboard-write"])
-    login_password(page, "admin", "admin1234")
+    login_password(page, "admin", "admin1234", lands="**/admin/reports")
     page.goto("/admin/sync/tokens")
     row = page.locator('tr[data-site="CAFE07"]')
     expect(row).to_contain_text("발급 전")
@@ -98,7 +98,7 @@ def test_token_shown_once_copied_then_revoked(central_page, stores, shot):
     expect(page.locator('tr[data-site="CAFE07"]')).to_contain_text("폐기")
 
     portrait = central_page(PORTRAIT)
-    login_password(portrait, "admin", "admin1234")
+    login_password(portrait, "admin", "admin1234", lands="**/admin/reports")
     portrait.goto("/admin/sync/tokens")
     expect(portrait.locator('tr[data-site="CAFE03"]')).to_contain_text("사용 중")
     shot(portrait, "central-sync-tokens-portrait")
@@ -109,7 +109,7 @@ def test_token_shown_once_copied_then_revoked(central_page, stores, shot):
 def test_sites_form_refuses_in_korean(central_page, shot):
     for viewport, name in ((TABLET, "tablet"), (PORTRAIT, "portrait")):
         page = central_page(viewport)
-        login_password(page, "admin", "admin1234")
+        login_password(page, "admin", "admin1234", lands="**/admin/reports")
         page.goto("/admin/sites")
         expect(page.locator('tr[data-site="GN-FAIR"]')).to_contain_text("행사(장터)")
         page.locator("#f-code").fill("새 매장")
