@@ -209,6 +209,19 @@ def init_app(app) -> None:
 
     @app.before_request
     def _read_only_requests() -> None:
-        from flask import request
+        from flask import g, request
 
-        sqlite_writes.set(request.method not in ("GET", "HEAD", "OPTIONS"))
+        g.pos_writes_token = sqlite_writes.set(request.method not in ("GET", "HEAD", "OPTIONS"))
+
+    @app.teardown_request
+    def _writes_again(_exc=None) -> None:
+        # a thread that served a GET must not take later work (a job, a test's setup) for a
+        # read: its first write would then fail with "database is locked" instead of queueing
+        from flask import g
+
+        token = g.pop("pos_writes_token", None)
+        if token is not None:
+            try:
+                sqlite_writes.reset(token)
+            except ValueError:  # set in another context (a copied one): leave it
+                sqlite_writes.set(True)

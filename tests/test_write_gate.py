@@ -60,3 +60,34 @@ def test_two_threads_write_one_after_the_other(sqlite_app):
         t.join(30)
     assert codes == [201, 201]
     assert gate_is_free()
+
+
+def test_a_thread_that_served_a_get_writes_with_the_lock_again(sqlite_app):
+    """A GET's read-only mode ends with its request: work the same thread does next (a job,
+    a command) takes the write lock up front instead of failing with "database is locked"
+    when another writer holds it."""
+    from sqlalchemy import text
+
+    api = ApiClient(sqlite_app, "cashier3", pin="1234")
+    assert api.get("/api/health").status_code == 200
+    assert dbmod.sqlite_writes.get() is True
+    holder = threading.Event()
+    done = threading.Event()
+
+    def other_writer():
+        with sqlite_app.app_context():
+            dbmod.db.session.execute(text("UPDATE sites SET name = name"))
+            holder.set()
+            done.wait(5)
+            dbmod.db.session.commit()
+
+    t = threading.Thread(target=other_writer)
+    t.start()
+    holder.wait(5)
+    with sqlite_app.app_context():
+        threading.Timer(0.3, done.set).start()
+        # waits for the other writer's commit, then writes
+        dbmod.db.session.execute(text("UPDATE sites SET name = name"))
+        dbmod.db.session.commit()
+    t.join()
+    assert gate_is_free()
