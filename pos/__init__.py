@@ -70,8 +70,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     sync.init_app(app)
     reports.init_app(app)
 
-    from . import cli
+    from . import cli, ops
 
+    ops.init_app(app)
     cli.init_app(app)
 
     @app.after_request

@@ -34,8 +34,20 @@ ENV_KEYS = (
     "SYNC_MAX_BACKOFF",
     "SYNC_TIMEOUT",
     "SYNC_SILENT_MINUTES",
+    "BACKUP_DIR",
+    "BACKUP_KEEP",
+    "BACKUP_AT",
+    "TLS_CERT",
+    "TLS_KEY",
 )
-INT_KEYS = {"PRINTER_COLUMNS", "SERVER_PORT", "VOID_MINUTES", "SYNC_BATCH", "SYNC_SILENT_MINUTES"}
+INT_KEYS = {
+    "PRINTER_COLUMNS",
+    "SERVER_PORT",
+    "VOID_MINUTES",
+    "SYNC_BATCH",
+    "SYNC_SILENT_MINUTES",
+    "BACKUP_KEEP",
+}
 FLOAT_KEYS = {
     "PRINTER_TIMEOUT",
     "PRINTER_STATUS_TIMEOUT",
@@ -113,6 +125,15 @@ def defaults(instance_path: str) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": None,
         "WTF_CSRF_SSL_STRICT": False,
+        #: where `pos backup` and the daily backup write (DESIGN §5 "Branch operations")
+        "BACKUP_DIR": os.path.join(instance_path, "backups"),
+        #: newest copies kept in BACKUP_DIR
+        "BACKUP_KEEP": 14,
+        #: local HH:MM of the daily backup `pos serve` makes; "off" for none
+        "BACKUP_AT": "03:00",
+        #: HTTPS: certificate and key files (``pos tls init`` makes both); unset: plain HTTP
+        "TLS_CERT": None,
+        "TLS_KEY": None,
     }
 
 
