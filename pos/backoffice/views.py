@@ -77,6 +77,13 @@ NAV = [
             ("backoffice.settings", "매장 설정", SITE_ADMINS),
         ],
     ),
+    (
+        "서버 관리",
+        [
+            ("backoffice.backups", "백업", SITE_ADMINS),
+            ("backoffice.tls", "보안 연결(HTTPS)", SITE_ADMINS),
+        ],
+    ),
 ]
 
 
