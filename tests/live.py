@@ -144,6 +144,67 @@ class FakePrinter:
             t.join(timeout=6)
 
 
+def start_serve(args: list[str], env: dict, log_path: Path) -> subprocess.Popen:
+    """`pos serve --host 127.0.0.1 ARGS` in its own process group, its output in LOG_PATH."""
+    with open(log_path, "ab") as log:
+        return subprocess.Popen(
+            pos_command() + ["serve", "--host", "127.0.0.1", *args],
+            env=env,
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+
+def wait_healthy(proc: subprocess.Popen, base: str, log_path: Path, timeout: float) -> str:
+    """Wait until the server at BASE answers /api/health; fail with its log if it exits or
+    stays silent past TIMEOUT seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        if proc.poll() is not None:
+            raise AssertionError(f"pos serve exited:\n{_tail(log_path)}")
+        try:
+            with urllib.request.urlopen(f"{base}/api/health", timeout=2) as resp:
+                if json.load(resp).get("ok"):
+                    return base
+        except (urllib.error.URLError, OSError, ValueError):
+            pass
+        if time.monotonic() > deadline:
+            raise AssertionError(f"pos serve did not answer:\n{_tail(log_path)}")
+        time.sleep(0.2)
+
+
+def _tail(log_path: Path) -> str:
+    try:
+        return log_path.read_text("utf-8", errors="replace")[-6000:]
+    except OSError:
+        return ""
+
+
+def kill_group(proc: subprocess.Popen | None) -> None:
+    """SIGKILL to a server started with ``start_new_session`` and every process it started."""
+    if proc is None:
+        return
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    proc.wait(timeout=10)
+
+
+def stop_group(proc: subprocess.Popen | None) -> None:
+    """SIGTERM (a gentle stop, up to 15 s), then SIGKILL to whatever of its group is left."""
+    if proc is None:
+        return
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        pass
+    kill_group(proc)
+
+
 class LiveServer:
     """`pos init` + `pos demo` in a fresh instance folder, then `pos serve` in its own process
     group so a test can stop it gently or kill it outright, and start it again."""
@@ -173,47 +234,14 @@ class LiveServer:
             assert done.returncode == 0, f"pos {step[0]} failed:\n{done.stdout}\n{done.stderr}"
 
     def start(self) -> str:
-        with open(self.log_path, "ab") as log:
-            self.proc = subprocess.Popen(
-                pos_command() + ["serve", "--host", "127.0.0.1", "--port", str(self.port)],
-                env=self.env,
-                cwd=ROOT,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        deadline = time.monotonic() + 90
-        while True:
-            if self.proc.poll() is not None:
-                raise AssertionError(f"pos serve exited:\n{self.log_path.read_text('utf-8')}")
-            try:
-                with urllib.request.urlopen(f"{self.base}/api/health", timeout=2) as resp:
-                    if json.load(resp).get("ok"):
-                        return self.base
-            except (urllib.error.URLError, OSError):
-                pass
-            if time.monotonic() > deadline:
-                raise AssertionError(f"pos serve did not answer:\n{self.log_path.read_text()}")
-            time.sleep(0.2)
+        self.proc = start_serve(["--port", str(self.port)], self.env, self.log_path)
+        return wait_healthy(self.proc, self.base, self.log_path, 90)
 
     def kill(self) -> None:
         """Power cut: SIGKILL to the server, its web workers and its print worker at once."""
-        if self.proc is not None:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-            self.proc.wait(timeout=10)
-            self.proc = None
+        kill_group(self.proc)
+        self.proc = None
 
     def stop(self) -> None:
-        if self.proc is None:
-            return
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            pass
-        try:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        self.proc.wait(timeout=10)
+        stop_group(self.proc)
         self.proc = None

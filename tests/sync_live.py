@@ -8,12 +8,8 @@ PostgreSQL, and the tests read both databases directly to compare what each side
 from __future__ import annotations
 
 import os
-import signal
-import socket
 import sqlite3
-import struct
 import subprocess
-import threading
 import time
 import uuid
 from contextlib import contextmanager
@@ -21,13 +17,15 @@ from pathlib import Path
 
 import psycopg
 import requests
-from live import ROOT, free_port, pos_command
+from live import ROOT, free_port, kill_group, pos_command, start_serve, stop_group, wait_healthy
+from sync_proxy import Proxy
+from sync_till import MANAGER, Till, manager_session
 
 PG_ADMIN_URL = os.environ.get("TEST_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
 #: the demo's two branches with stock and a cashier each: (site, cashier, PIN)
 BRANCHES = {"CAFE03": ("cashier3", "1234"), "CAFE07": ("cashier7", "2468")}
-MANAGER = ("manager", "2580", "manager1234")
+__all__ = ["MANAGER", "Proxy", "Till", "manager_session"]  # their homes: sync_proxy, sync_till
 
 
 def pg_reachable() -> bool:
@@ -85,29 +83,9 @@ class Proc:
         return done
 
     def start(self, timeout: float = 40) -> str:
-        cmd = ["serve", "--host", "127.0.0.1", "--port", str(self.port)]
-        cmd += ["--workers", str(self.workers), "--threads", "4"]
-        with open(self.log_path, "ab") as log:
-            self.proc = subprocess.Popen(
-                pos_command() + cmd,
-                env=self.env,
-                cwd=ROOT,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        deadline = time.monotonic() + timeout
-        while True:
-            if self.proc.poll() is not None:
-                raise AssertionError(f"pos serve exited:\n{self.log()}")
-            try:
-                if requests.get(self.base + "/api/health", timeout=2).json().get("ok"):
-                    return self.base
-            except (requests.RequestException, ValueError):
-                pass
-            if time.monotonic() > deadline:
-                raise AssertionError(f"pos serve did not answer:\n{self.log()}")
-            time.sleep(0.2)
+        args = ["--port", str(self.port), "--workers", str(self.workers), "--threads", "4"]
+        self.proc = start_serve(args, self.env, self.log_path)
+        return wait_healthy(self.proc, self.base, self.log_path, timeout)
 
     def log(self) -> str:
         try:
@@ -117,27 +95,11 @@ class Proc:
 
     def kill(self) -> None:
         """Power cut: SIGKILL to the whole process group."""
-        if self.proc is not None:
-            try:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            self.proc.wait(timeout=10)
-            self.proc = None
+        kill_group(self.proc)
+        self.proc = None
 
     def stop(self) -> None:
-        if self.proc is None:
-            return
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            pass
-        try:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        self.proc.wait(timeout=10)
+        stop_group(self.proc)
         self.proc = None
 
 
@@ -315,206 +277,6 @@ def high_water(central: Central, site: str) -> int:
         "SELECT high_water FROM sync_sites WHERE site_id = %s", central.site_id(site)
     )
     return int(rows[0][0]) if rows else 0
-
-
-class Till:
-    """A cashier's tablet on the branch API: log-in session with the CSRF header."""
-
-    def __init__(self, base: str, username: str, pin: str):
-        self.base = base
-        self.s = requests.Session()
-        r = self.s.post(base + "/api/login", json={"username": username, "pin": pin}, timeout=10)
-        assert r.status_code == 200, r.text
-        self.s.headers["X-CSRFToken"] = r.json()["csrf_token"]
-        products = self.s.get(base + "/api/catalog", timeout=10).json()["products"]
-        #: made-to-order products (no stock, so hundreds of sales never sell out)
-        self.menu = [p for p in products if not p["track_stock"] and p["price"] > 0]
-        assert len(self.menu) >= 3, products
-        self.n = 0
-
-    def _line(self, product: dict, qty: int) -> tuple[dict, int]:
-        options, price = [], product["price"]
-        for g in product["option_groups"]:
-            if g["required"] and g["options"]:
-                o = g["options"][self.n % len(g["options"])]
-                options.append(o["id"])
-                price += o["price_delta"]
-        return {"product_id": product["id"], "qty": qty, "options": options}, price * qty
-
-    def sell(self) -> dict:
-        """One sale of 2-3 lines; every third is split between card and cash."""
-        self.n += 1
-        count = 2 + self.n % 2
-        lines, total = [], 0
-        for k in range(count):
-            line, amount = self._line(self.menu[(self.n + k * 3) % len(self.menu)], 1 + k % 2)
-            lines.append(line)
-            total += amount
-        if self.n % 3 == 0:
-            card = total // 2
-            payments = [
-                {"method": "card", "amount": card, "approval_no": f"{self.n:08d}"},
-                {"method": "cash", "amount": total - card, "tendered": total - card},
-            ]
-        else:
-            payments = [{"method": "cash", "amount": total, "tendered": total}]
-        body = {"id": str(uuid.uuid4()), "lines": lines, "payments": payments}
-        r = self.s.post(self.base + "/api/sales", json=body, timeout=30)
-        assert r.status_code == 201, r.text
-        return {**r.json(), "paid": payments}
-
-    def sell_many(self, n: int) -> list[dict]:
-        return [self.sell() for _ in range(n)]
-
-    def refund(self, sale: dict) -> dict:
-        """A whole refund, approved with the manager's PIN, paid back as it was paid."""
-        back = [
-            {k: p[k] for k in ("method", "amount", "approval_no") if k in p} for p in sale["paid"]
-        ]
-        body = {
-            "id": str(uuid.uuid4()),
-            "reason": "고객 변심",
-            "payments": back,
-            "approver": {"username": MANAGER[0], "pin": MANAGER[1]},
-        }
-        r = self.s.post(f"{self.base}/api/sales/{sale['id']}/refund", json=body, timeout=30)
-        assert r.status_code == 201, r.text
-        return r.json()
-
-
-def manager_session(base: str) -> requests.Session:
-    s = requests.Session()
-    r = s.post(
-        base + "/api/login", json={"username": MANAGER[0], "password": MANAGER[2]}, timeout=10
-    )
-    assert r.status_code == 200, r.text
-    s.headers["X-CSRFToken"] = r.json()["csrf_token"]
-    return s
-
-
-class Proxy:
-    """A TCP proxy on a real socket in front of central.
-
-    Modes: ``pass`` forwards both ways; ``refuse`` resets every new connection (central is
-    down for the branch); ``drop_response`` forwards the request of a ``POST /api/sync/push``,
-    waits for central's answer to start (so central has committed), then resets the branch's
-    connection without passing the answer on (``drops`` of them, then back to ``pass``);
-    ``delay`` holds each answer ``delay`` seconds. ``pushes`` counts push requests seen and
-    ``on_push`` (a callable) runs in the proxy thread when one has been forwarded."""
-
-    def __init__(self, upstream_port: int):
-        self.upstream_port = upstream_port
-        self.mode = "pass"
-        self.delay = 0.0
-        self.drops = 0
-        self.dropped = 0
-        self.pushes = 0
-        self.on_push = None
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(32)
-        self.port = self.sock.getsockname()[1]
-        self.url = f"http://127.0.0.1:{self.port}"
-        self._lock = threading.Lock()
-        self._conns: set[socket.socket] = set()
-        threading.Thread(target=self._accept, name="sync-proxy", daemon=True).start()
-
-    def set(self, mode: str, *, drops: int = 1, delay: float = 0.0) -> None:
-        assert mode in ("pass", "refuse", "drop_response", "delay")
-        with self._lock:
-            self.mode, self.drops, self.delay = mode, drops, delay
-        if mode == "refuse":
-            self.cut()
-
-    def cut(self) -> None:
-        """Reset every open connection (a cable pulled)."""
-        with self._lock:
-            conns, self._conns = self._conns, set()
-        for c in conns:
-            _reset(c)
-
-    def _accept(self) -> None:
-        while True:
-            try:
-                client, _ = self.sock.accept()
-            except OSError:
-                return
-            if self.mode == "refuse":
-                _reset(client)
-                continue
-            threading.Thread(target=self._serve, args=(client,), daemon=True).start()
-
-    def _serve(self, client: socket.socket) -> None:
-        try:
-            upstream = socket.create_connection(("127.0.0.1", self.upstream_port), timeout=5)
-        except OSError:
-            _reset(client)
-            return
-        upstream.settimeout(None)
-        with self._lock:
-            self._conns |= {client, upstream}
-        state = {"push": False, "drop": False}
-        up = threading.Thread(target=self._up, args=(client, upstream, state), daemon=True)
-        up.start()
-        try:
-            while data := upstream.recv(65536):
-                if state["drop"]:
-                    state["drop"] = False
-                    with self._lock:
-                        self.dropped += 1
-                    break
-                if self.mode == "delay" and self.delay:
-                    time.sleep(self.delay)
-                client.sendall(data)
-        except OSError:
-            pass
-        _reset(client)
-        _reset(upstream)
-        with self._lock:
-            self._conns -= {client, upstream}
-
-    def _up(self, client: socket.socket, upstream: socket.socket, state: dict) -> None:
-        try:
-            while data := client.recv(65536):
-                is_push = data.startswith(b"POST /api/sync/push")
-                if is_push:
-                    with self._lock:
-                        self.pushes += 1
-                        if self.mode == "drop_response" and self.drops > 0:
-                            self.drops -= 1
-                            state["drop"] = True
-                            if self.drops == 0:
-                                self.mode = "pass"
-                upstream.sendall(data)
-                if is_push and self.on_push is not None:
-                    # beside the forwarding, which must go on sending the rest of the body
-                    threading.Thread(target=self.on_push, daemon=True).start()
-        except OSError:
-            pass
-        try:
-            upstream.shutdown(socket.SHUT_WR)
-        except OSError:
-            pass
-
-    def close(self) -> None:
-        try:
-            self.sock.close()
-        except OSError:
-            pass
-        self.cut()
-
-
-def _reset(sock: socket.socket) -> None:
-    """Close with RST (SO_LINGER 0): the peer sees the connection reset, as on a dead line."""
-    try:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-    except OSError:
-        pass
-    try:
-        sock.close()
-    except OSError:
-        pass
 
 
 def push_raw(base: str, token: str | None, body: dict) -> requests.Response:
