@@ -4,19 +4,18 @@ own answers add up to, and managers of every scope."""
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections import defaultdict
-from datetime import UTC, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from central_push_kit import outbox  # noqa: F401  (the report tests take it from here)
 from shift_helpers import sell
 from sqlalchemy import select
 from support import ApiClient
 
 from pos.auth.models import User
 from pos.db import db
-from pos.outbox import SCHEMA_VERSION, OutboxEvent
 from pos.sites import Site
 
 KST = ZoneInfo("Asia/Seoul")
@@ -93,25 +92,6 @@ def expected_vat(day: dict) -> dict[str, dict]:
                 for key in SUMS:
                     row[key] += sign * receipt[key]
     return dict(out)
-
-
-def outbox(branch, site: str) -> list[dict]:
-    """The branch's outbox events of one site, as the wire carries them, in seq order."""
-    with branch.app_context():
-        rows = db.session.scalars(
-            select(OutboxEvent).where(OutboxEvent.site_code == site).order_by(OutboxEvent.seq)
-        ).all()
-        return [
-            {
-                "id": row.id,
-                "seq": row.seq,
-                "schema": SCHEMA_VERSION,
-                "type": row.type,
-                "occurred_at": row.occurred_at.replace(tzinfo=UTC).isoformat(),
-                "payload": json.loads(row.payload),
-            }
-            for row in rows
-        ]
 
 
 def ingest_into(central, code: str, events: list[dict]) -> None:
