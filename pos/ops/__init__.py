@@ -7,7 +7,7 @@ from __future__ import annotations
 from pos.parts import init_parts
 
 #: logs first, so the other parts' messages land in the log files
-PARTS = ("logs", "storage", "backup", "restore", "check", "install", "tls")
+PARTS = ("logs", "storage", "backup", "restore", "check", "install", "tls", "clock")
 
 
 def init_app(app) -> None:

@@ -11,6 +11,7 @@ import { availabilityPart } from "./availability.js";
 import { boothPart } from "./booth.js";
 import { cartPart } from "./cart.js";
 import { checkoutPart } from "./checkout.js";
+import { clockPart } from "./clock.js";
 import { countPart } from "./count.js";
 import { discountPart } from "./discount.js";
 import { donePart } from "./done.js";
@@ -75,6 +76,7 @@ function framePart() {
       this.loadDiscountReasons();
       this.loadShift();
       this.initSync();
+      this.initClock();
 
       window.addEventListener("online", () => {
         this.online = true;
@@ -147,6 +149,7 @@ document.addEventListener("alpine:init", () => {
       boothPart(),
       availabilityPart(),
       syncPart(),
+      clockPart(),
     ),
   );
 });
