@@ -7,7 +7,7 @@ PORT ?= 5000
 POS_SITE ?= CAFE03
 export POS_SITE
 
-.PHONY: run test venv system lint format bench clean central-demo
+.PHONY: run test venv system lint format bench clean central-demo install
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import ensurepip' 2>/dev/null || bash scripts/ensure-system.sh venv
@@ -52,6 +52,11 @@ format: venv
 # a central store on PostgreSQL and two branches (CAFE03, CAFE07) on one machine
 central-demo: venv system
 	bash scripts/central-demo.sh
+
+# the branch server as a service that starts on boot (run as root: sudo make install); after
+# `git pull` the same command backs up, migrates and restarts
+install: venv
+	$(BIN)/pos install --port $(PORT)
 
 bench: venv
 	$(BIN)/python bench/checkout.py
