@@ -469,6 +469,12 @@ def main(argv: list[str] | None = None) -> int:
         t0 = time.perf_counter()
         made, rows = generate(url, site_ids, first, args.days, sales)
         gen_seconds = time.perf_counter() - t0
+        with app.app_context():  # the month rollups, as ingest would have kept them
+            from pos.central.rollups import rebuild_months
+            from pos.db import db
+
+            rebuild_months(db.session)
+            db.session.commit()
         with psycopg.connect(url, autocommit=True) as conn:
             conn.execute("ANALYZE")
             size = conn.execute("SELECT pg_size_pretty(pg_database_size(current_database()))")

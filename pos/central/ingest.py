@@ -25,7 +25,7 @@ from .errors import Rejected
 from .facts import PARTITIONED, CStockLevel
 from .ingest_catalog import Resolver
 from .partitions import ensure_months
-from .rollups import ROLLUP_KEYS
+from .rollups import MONTHLY, ROLLUP_KEYS, month_of
 
 MALFORMED = "malformed"
 
@@ -154,7 +154,10 @@ def write(site, prepared: list[Prepared]) -> None:
     for p in prepared:
         for table, row in p.facts:
             facts[table].append(row)
-        adds.extend(p.adds)
+        for table, row in p.adds:
+            adds.append((table, row))
+            if (twin := MONTHLY.get(table)) is not None:  # the same delta, on its month
+                adds.append((twin, {**row, "day": month_of(row["day"])}))
     for table in sorted(facts, key=PARTITIONED.index):
         insert_new(table, facts[table])
     for table, rows in _add_upserts(adds):

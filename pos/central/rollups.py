@@ -10,7 +10,18 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Date, DateTime, ForeignKey, Integer, String
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    delete,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pos.db import db
@@ -152,3 +163,62 @@ ROLLUP_KEYS = {
     RMethodDay.__table__: ("site_id", "day", "method"),
     RCampaignDay.__table__: ("site_id", "day", "campaign_id"),
 }
+
+
+def _month_twin(day_table: Table) -> Table:
+    """The same sums per month: ``day`` holds the month's first day. A report over two years
+    reads 24 rows per key from it instead of 730 (queries.py takes whole months from here and
+    the ragged ends from the day table). Same columns and keys, so ingest adds to both alike."""
+    columns = [
+        Column(
+            c.name,
+            c.type,
+            *(ForeignKey(fk.target_fullname) for fk in c.foreign_keys),
+            primary_key=c.primary_key,
+            nullable=c.nullable,
+            default=c.default.arg if c.default is not None else None,
+        )
+        for c in day_table.columns
+    ]
+    return Table(day_table.name.removesuffix("_day") + "_month", db.metadata, *columns)
+
+
+#: day rollup → its month twin (none for r_site_hour: the heatmap needs each day's weekday)
+MONTHLY: dict[Table, Table] = {
+    t: _month_twin(t)
+    for t in (
+        RSiteDay.__table__,
+        RProductDay.__table__,
+        RVendorDay.__table__,
+        RMethodDay.__table__,
+        RCampaignDay.__table__,
+    )
+}
+ROLLUP_KEYS.update({month: ROLLUP_KEYS[day] for day, month in MONTHLY.items()})
+
+
+def month_of(day: date) -> date:
+    return day.replace(day=1)
+
+
+def rebuild_months(session) -> None:
+    """Fill the month twins from the day rollups (the benchmark loads day rows with COPY)."""
+    if session.get_bind().dialect.name == "postgresql":
+        month = "CAST(date_trunc('month', day) AS date)"
+    else:
+        month = "date(day, 'start of month')"
+    for day_table, month_table in MONTHLY.items():
+        keys = [c.name for c in day_table.columns if c.primary_key and c.name != "day"]
+        sums = [c.name for c in day_table.columns if not c.primary_key]
+        site = keys.pop(0)
+        cols = ", ".join((site, "day", *keys, *sums))
+        picked = ", ".join((site, month, *keys, *(f"SUM({c})" for c in sums)))
+        group = ", ".join((site, month, *keys))
+        session.execute(delete(month_table))
+        # every name comes from the table definitions above, never from input
+        session.execute(
+            text(
+                f"INSERT INTO {month_table.name} ({cols}) "  # noqa: S608
+                f"SELECT {picked} FROM {day_table.name} GROUP BY {group}"
+            )
+        )

@@ -5,7 +5,7 @@ table; the site's code and names come from the directory and the catalog tables.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import Integer as SqlInteger
 from sqlalchemy import Table, and_, case, cast, func, select
@@ -14,6 +14,7 @@ from pos.db import db
 from pos.sites import site_directory
 
 from .filters import Filters, period_starts
+from .sources import source
 
 
 def table(name: str) -> Table:
@@ -56,6 +57,10 @@ def _where(t: Table, f: Filters, start: date | None = None, end: date | None = N
     return and_(*clauses)
 
 
+def _before(day: date) -> date:
+    return day - timedelta(days=1)
+
+
 def _site(site_id: int) -> tuple[str, str]:
     site = site_directory().get(site_id)
     return (site.code, site.name) if site else (str(site_id), str(site_id))
@@ -67,14 +72,19 @@ REVENUE_SUMS = ("sales", "refunds", "total", "taxable", "vat", "exempt")
 def _revenue_rows(f: Filters, start: date, end: date, split: date | None = None) -> list[dict]:
     """Rows per site and period of [start, end]; with ``split``, days before it are kept
     apart (``"before": True``) so one statement reads a range and the one before it."""
-    t = table("r_site_day")
+    if f.unit == "month":  # whole months come from r_site_month
+        ranges = [(start, end)] if split is None else [(start, _before(split)), (split, end)]
+        t, where = source("r_site_day", f, *ranges)
+    else:
+        t = table("r_site_day")
+        where = _where(t, f, start, end)
     period = _period(t.c.day, f.unit).label("period")
     keys = [t.c.site_id, period]
     if split is not None:
         keys.append(case((t.c.day < split, 1), else_=0).label("before"))
     stmt = (
         select(*keys, *(func.sum(t.c[k]).label(k) for k in REVENUE_SUMS))
-        .where(_where(t, f, start, end))
+        .where(where)
         .group_by(*keys)
     )
     rows = []
@@ -181,14 +191,14 @@ SUMMARY_SUMS = (
 def summary(f: Filters) -> dict:
     """The cards: 매출, 건수, 환불, 부가세 of the range and of the previous one (one statement
     over both: the previous range ends the day before this one starts)."""
-    t = table("r_site_day")
     prev_start, prev_end = f.previous()
+    t, where = source("r_site_day", f, (prev_start, _before(f.start)), (f.start, f.end))
     now, then = t.c.day >= f.start, t.c.day < f.start
     cols = []
     for key in SUMMARY_SUMS:
         cols.append(func.coalesce(func.sum(case((now, t.c[key]), else_=0)), 0).label(key))
         cols.append(func.coalesce(func.sum(case((then, t.c[key]), else_=0)), 0).label("p_" + key))
-    row = db.session.execute(select(*cols).where(_where(t, f, prev_start, f.end))).one()
+    row = db.session.execute(select(*cols).select_from(t).where(where)).one()
     return {
         "current": {k: int(getattr(row, k)) for k in SUMMARY_SUMS},
         "previous": {k: int(getattr(row, "p_" + k)) for k in SUMMARY_SUMS},
@@ -214,15 +224,16 @@ def heatmap(f: Filters) -> list[dict]:
 
 def products(f: Filters, limit: int = 20) -> list[dict]:
     """Top products by won net of refunds, with units."""
-    t = table("r_product_day")
+    t, where = source("r_product_day", f)
     p = table("products")
     v = table("vendors")
     qty, total = func.sum(t.c.qty).label("qty"), func.sum(t.c.total).label("total")
     stmt = (
         select(p.c.sku, p.c.name, v.c.name.label("vendor"), qty, total)
+        .select_from(t)
         .join(p, p.c.id == t.c.product_id)
         .join(v, v.c.id == p.c.vendor_id)
-        .where(_where(t, f))
+        .where(where)
         .group_by(p.c.id, p.c.sku, p.c.name, v.c.name)
         .order_by(total.desc(), p.c.name)
         .limit(limit)
@@ -246,11 +257,11 @@ METHOD_LABELS = {
 
 def payments(f: Filters) -> list[dict]:
     """Payment mix: payments and won net of refunds per method, with each method's share."""
-    t = table("r_method_day")
+    t, where = source("r_method_day", f)
     amount = func.sum(t.c.amount).label("amount")
     stmt = (
         select(t.c.method, func.sum(t.c["count"]).label("count"), amount)
-        .where(_where(t, f))
+        .where(where)
         .group_by(t.c.method)
         .order_by(amount.desc(), t.c.method)
     )
@@ -271,11 +282,11 @@ def payments(f: Filters) -> list[dict]:
 
 def discounts(f: Filters) -> list[dict]:
     """Per site: sales before and after discounts, won discounted, refunds and their won."""
-    t = table("r_site_day")
+    t, where = source("r_site_day", f)
     keys = ("sales", "gross", "discount", "refunds", "refunded", "total")
     stmt = (
         select(t.c.site_id, *(func.sum(t.c[k]).label(k) for k in keys))
-        .where(_where(t, f))
+        .where(where)
         .group_by(t.c.site_id)
     )
     rows = []
@@ -293,12 +304,13 @@ VAT_SUMS = ("sales", "taxable", "vat", "exempt", "total")
 
 
 def _vendor_rows(f: Filters, start: date, end: date) -> list[dict]:
-    t = table("r_vendor_day")
+    t, where = source("r_vendor_day", f, (start, end))
     v = table("vendors")
     stmt = (
         select(v.c.brn, v.c.name, *(func.sum(t.c[k]).label(k) for k in VAT_SUMS))
+        .select_from(t)
         .join(v, v.c.id == t.c.vendor_id)
-        .where(_where(t, f, start, end))
+        .where(where)
         .group_by(v.c.id, v.c.brn, v.c.name)
         .order_by(v.c.name, v.c.brn)
     )
@@ -350,13 +362,14 @@ def fairs(f: Filters) -> list[dict]:
 
 def donations(f: Filters) -> list[dict]:
     """만원의 행복: units sold that owe a donation beside units given, per site and campaign."""
-    t = table("r_campaign_day")
+    t, where = source("r_campaign_day", f)
     c = table("campaigns")
     sold, given = func.sum(t.c.sold).label("sold"), func.sum(t.c.donated).label("donated")
     stmt = (
         select(t.c.site_id, c.c.name, c.c.unit, sold, given)
+        .select_from(t)
         .join(c, c.c.id == t.c.campaign_id)
-        .where(_where(t, f))
+        .where(where)
         .group_by(t.c.site_id, c.c.id, c.c.name, c.c.unit)
     )
     rows = []

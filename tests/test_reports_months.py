@@ -1,0 +1,109 @@
+"""Long ranges read whole months from the month rollups (r_*_month) and the ragged ends from the
+day rollups: over four months of real sales and a refund, every figure equals what the branch's
+own sales add up to, on central (PostgreSQL, fed by ingest) and on the branch itself (SQLite,
+its local catch-up), and a month-long range agrees with the same range read day by day."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, date, datetime, time, timedelta
+
+from reports_kit import (
+    AMERICANO_HOT,
+    KST,
+    LATTE_ICE,
+    MUSHROOM,
+    ingest_into,
+    manager,
+    outbox,
+    refund,
+)
+from shift_helpers import sell
+from support import ApiClient
+
+from pos.db import clock_set_back
+
+
+def _at(day: date):
+    """The clock set to noon of DAY in Seoul (today: the real clock)."""
+    if day == datetime.now(KST).date():
+        return clock_set_back(timedelta(0))
+    return clock_set_back(datetime.now(UTC) - datetime.combine(day, time(12), KST))
+
+
+def _month(day: date) -> date:
+    return day.replace(day=1)
+
+
+def _months_back(day: date, n: int) -> date:
+    for _ in range(n):
+        day = _month(day) - timedelta(days=1)
+    return _month(day)
+
+
+def _four_months(branch):
+    """Sales on four days in four months (the middle two months whole in the range), a refund
+    in the third; returns the range and what each month adds up to (won, counts)."""
+    today = datetime.now(KST).date()
+    m3, m2, m1 = (_months_back(today, n) for n in (3, 2, 1))
+    days = [m3.replace(day=20), m2.replace(day=5), m1.replace(day=15), today]
+    till = ApiClient(branch, "cashier3", pin="1234")
+    boss = manager(branch)
+    want: dict[str, Counter] = {}
+    sold = []
+    for n, day in enumerate(days):
+        with _at(day):
+            items = (AMERICANO_HOT, MUSHROOM) if n % 2 == 0 else (LATTE_ICE,)
+            sale = sell(till, items, "cash" if n % 2 == 0 else "card")
+            sold.append(sale)
+            got = want.setdefault(_month(day).isoformat(), Counter())
+            got.update(sales=1, total=sale["total"], vat=sale["vat"], exempt=sale["exempt"])
+            if n == 2:  # a part of the first sale comes back in the third month
+                back = refund(boss, sold[0]["id"], lines=[(1, 1)], amount=4500)
+                got.update(refunds=1)
+                got.subtract(total=back["total"], vat=back["vat"], exempt=back["exempt"])
+    return m3.replace(day=10), today, want
+
+
+def _check(api: ApiClient, start: date, end: date, want: dict[str, Counter]) -> None:
+    query = {"from": start.isoformat(), "to": end.isoformat(), "site": "CAFE03"}
+    rows = api.get("/api/reports/revenue", query_string={**query, "by": "month"}).get_json()
+    got = {r["period"]: r for r in rows["rows"]}
+    assert sorted(got) == sorted(want)
+    for month, sums in want.items():
+        for key in ("sales", "refunds", "total", "vat", "exempt"):
+            assert got[month][key] == sums[key], (month, key, got[month], sums)
+    whole = sum(s["total"] for s in want.values())
+    by_day = api.get("/api/reports/revenue", query_string=query).get_json()["rows"]
+    assert sum(r["total"] for r in by_day) == whole
+    summary = api.get("/api/reports/summary", query_string=query).get_json()
+    assert summary["current"]["total"] == whole
+    assert summary["current"]["sales"] == sum(s["sales"] for s in want.values())
+    for name, field in (("products", "total"), ("vendors", "total"), ("payments", "amount")):
+        rows = api.get(f"/api/reports/{name}", query_string=query).get_json()["rows"]
+        assert sum(r[field] for r in rows) == whole, name
+    discounts = api.get("/api/reports/discounts", query_string=query).get_json()["rows"]
+    assert [r["refunds"] for r in discounts] == [1]
+    # one whole month alone, and the same month read as two halves, agree
+    first, *_ = sorted(want)
+    month = date.fromisoformat(sorted(want)[1])
+    last = (month.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    one = api.get(
+        "/api/reports/vendors",
+        query_string={"from": month.isoformat(), "to": last.isoformat(), "site": "CAFE03"},
+    ).get_json()["rows"]
+    assert sum(r["total"] for r in one) == want[month.isoformat()]["total"]
+
+
+def test_central_reads_whole_months_from_the_month_rollups(app_factory):
+    branch = app_factory("sqlite")
+    central = app_factory("postgresql", POS_ROLE="central")
+    start, end, want = _four_months(branch)
+    ingest_into(central, "CAFE03", outbox(branch, "CAFE03"))
+    _check(manager(central), start, end, want)
+
+
+def test_a_branch_reads_its_own_months_the_same_way(app_factory):
+    branch = app_factory("sqlite")
+    start, end, want = _four_months(branch)
+    _check(manager(branch), start, end, want)
