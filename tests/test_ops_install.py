@@ -7,6 +7,7 @@ import os
 import pwd
 import re
 import shutil
+import sqlite3
 import subprocess
 import tempfile
 from pathlib import Path
@@ -14,7 +15,7 @@ from pathlib import Path
 import pytest
 from live import ROOT, pos_command
 
-from pos.ops.install import RULE_PATH, STOP_TIMEOUT, UNIT_PATH, render_rule
+from pos.ops.install import RULE_PATH, STOP_TIMEOUT, UNIT_PATH, pos_script, render_rule
 from pos.server import GRACEFUL
 
 
@@ -51,7 +52,7 @@ def test_print_writes_the_unit_for_this_checkout(printed):
     instance, unit = printed
     d = directives(unit)
     real = os.path.realpath(instance)
-    assert d["ExecStart"] == [f"{ROOT}/.venv/bin/pos serve --host 0.0.0.0 --port 5080"]
+    assert d["ExecStart"] == [f"{pos_script()} serve --host 0.0.0.0 --port 5080"]
     assert d["WorkingDirectory"] == [str(ROOT)]
     assert d["Environment"][0] == f"POS_INSTANCE={real}"
     assert d["User"] == ["pos"] and d["Group"] == ["pos"]
@@ -83,7 +84,7 @@ def test_the_printed_unit_passes_systemd_analyze_verify(printed, tmp_path):
     # the check can fail: a start command that does not exist is caught
     broken = tmp_path / "broken" / "pos.service"
     broken.parent.mkdir()
-    broken.write_text(unit.replace(f"ExecStart={ROOT}", "ExecStart=/nowhere"), "utf-8")
+    broken.write_text(unit.replace(f"ExecStart={pos_script()}", "ExecStart=/nowhere/pos"), "utf-8")
     bad = subprocess.run(
         ["systemd-analyze", "verify", str(broken)], capture_output=True, text=True, timeout=60
     )
@@ -158,3 +159,106 @@ def _user_exists(name: str) -> bool:
     except KeyError:
         return False
     return True
+
+
+@pytest.fixture()
+def service_user():
+    """A throw-away service user, removed afterwards (the real path creates one)."""
+    if os.geteuid() != 0 or shutil.which("useradd") is None or shutil.which("runuser") is None:
+        pytest.skip("the real install path needs root, useradd and runuser")
+    name = f"pos-t{os.getpid()}"
+    if subprocess.run(["id", name], capture_output=True).returncode == 0:
+        pytest.skip(f"a user {name} already exists")
+    yield name
+    subprocess.run(["userdel", name], capture_output=True)
+    subprocess.run(["groupdel", name], capture_output=True)
+
+
+def _prepare(instance: Path, user: str):
+    """`pos install` up to the systemd steps, for real: user, folders, migration."""
+    from pos import create_app
+    from pos.db import db
+    from pos.ops.install import prepare
+
+    app = create_app({"INSTANCE_PATH": str(instance)})
+    try:
+        with app.app_context():
+            return prepare(app, user)
+    finally:
+        with app.app_context():
+            db.engine.dispose()
+
+
+def _others_can_run() -> bool:
+    """Whether another user can start this virtualenv's Python (not so when it lives in a home
+    folder, e.g. pyenv under /root): the service user must."""
+    from pos.ops.install import can_run
+
+    return can_run("nobody", "/")
+
+
+def test_the_real_path_makes_the_user_hands_it_the_instance_and_migrates(service_user, capsys):
+    if not _others_can_run():
+        pytest.skip("this virtualenv's Python is in a folder other users cannot enter")
+    instance = Path(tempfile.mkdtemp(prefix="pos-install-")) / "instance"
+    instance.parent.chmod(0o755)  # as /opt/pos is
+    try:
+        unit = _prepare(instance, service_user)
+        said = capsys.readouterr().out
+        entry = pwd.getpwnam(service_user)
+        assert entry.pw_shell == "/usr/sbin/nologin" and entry.pw_uid < 1000  # a system user
+        assert f"사용자 {service_user}를 만들었습니다" in said and "pos init" in said
+        # the database was made by the service user and is migrated
+        db_file = instance / "pos.sqlite3"
+        assert db_file.stat().st_uid == entry.pw_uid
+        with sqlite3.connect(db_file) as conn:
+            assert conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        owners = {p.stat().st_uid for p in [instance, *instance.rglob("*")]}
+        assert owners == {entry.pw_uid}  # the secret key made by root included
+        assert f"User={service_user}" in unit
+        # a second run (an upgrade) finds the user and changes nothing else
+        _prepare(instance, service_user)
+        assert f"사용자 {service_user}: 이미 있습니다" in capsys.readouterr().out
+    finally:
+        shutil.rmtree(instance.parent)
+    assert not UNIT_PATH.exists()
+
+
+def test_a_database_that_cannot_be_migrated_stops_before_systemd(service_user, capsys):
+    if not _others_can_run():
+        pytest.skip("this virtualenv's Python is in a folder other users cannot enter")
+    instance = Path(tempfile.mkdtemp(prefix="pos-install-")) / "instance"
+    instance.parent.chmod(0o755)  # as /opt/pos is
+    try:
+        instance.mkdir()
+        (instance / "pos.sqlite3").write_bytes(b"this is not a database" * 100)
+        before = (instance / "pos.sqlite3").read_bytes()
+        with pytest.raises(SystemExit) as stopped:
+            _prepare(instance, service_user)
+        assert stopped.value.code == 1
+        err = capsys.readouterr().err
+        assert "오류: 데이터베이스를 준비하지 못했습니다" in err
+        assert "서비스는 바꾸지 않았습니다" in err
+        assert (instance / "pos.sqlite3").read_bytes() == before
+    finally:
+        shutil.rmtree(instance.parent)
+    assert not UNIT_PATH.exists()
+
+
+def test_a_python_the_service_user_cannot_run_is_refused(service_user, capsys):
+    if _others_can_run():
+        pytest.skip("this virtualenv's Python can be run by other users")
+    instance = Path(tempfile.mkdtemp(prefix="pos-install-")) / "instance"
+    instance.parent.chmod(0o755)  # as /opt/pos is
+    try:
+        with pytest.raises(SystemExit) as stopped:
+            _prepare(instance, service_user)
+        assert stopped.value.code == 1
+        err = capsys.readouterr().err
+        assert err.startswith("오류: ") and "/opt/pos" in err and "python3" in err
+        # refused before the folders were handed over or the database was touched
+        assert not (instance / "pos.sqlite3").exists()
+        assert {p.stat().st_uid for p in [instance, *instance.rglob("*")]} == {0}
+    finally:
+        shutil.rmtree(instance.parent)
+    assert not UNIT_PATH.exists()

@@ -143,6 +143,18 @@ def _as_user(user: str, instance: str, *args: str) -> list[str]:
     return ["runuser", "-u", user, "--", *env, *args]
 
 
+def can_run(user: str, instance: str) -> bool:
+    """Whether USER can start this checkout's Python and import the app: a checkout or a
+    Python (pyenv, a virtualenv) inside a home folder other users cannot enter fails here."""
+    python = str(Path(pos_script()).with_name("python"))
+    probe = _as_user(user, instance, python, "-c", "import pos")
+    return subprocess.run(probe, cwd="/", capture_output=True).returncode == 0
+
+
+def _python_home() -> str:
+    return os.path.dirname(os.path.realpath(Path(pos_script()).with_name("python")))
+
+
 def _give_folders(app, user: str) -> None:
     entry = pwd.getpwnam(user)
     for path in writable_paths(app):
@@ -171,25 +183,36 @@ def install(app, user: str, host: str, port: int) -> None:
             "이 컴퓨터는 systemd로 켜지지 않아 서비스를 설치할 수 없습니다. "
             "pos install --print 로 서비스 파일을 보고 직접 설정하세요."
         )
+    unit = prepare(app, user, host, port)
+    activate(unit, render_rule(user), f"{'https' if app.config.get('TLS_CERT') else 'http'}", port)
+
+
+def prepare(app, user: str, host: str = "0.0.0.0", port: int = 5000) -> str:
+    """The service user, its folders and its database; the unit to install. The migration runs
+    here, before anything of systemd is touched: if it fails, the running server and its unit
+    stay as they were (``pos init`` backs the database up before it migrates)."""
     unit = render_unit(app, user, host, port)  # refuses an unusable path before any change
     instance = os.path.realpath(app.instance_path)
     _ensure_user(user, instance)
-    check = _as_user(user, instance, "test", "-r", str(Path(ROOT) / "pyproject.toml"))
-    if subprocess.run([*check, "-a", "-x", pos_script()]).returncode != 0:
+    if not can_run(user, instance):
         fail(
-            f"{user} 사용자가 {ROOT} 폴더를 읽을 수 없습니다. 홈 폴더 대신 /opt/pos 같은 "
-            "곳에 내려받아 주세요 (sudo git clone … /opt/pos)."
+            f"{user} 사용자가 {ROOT}의 프로그램이나 그 파이썬({_python_home()})을 실행할 수 "
+            "없습니다. 홈 폴더 대신 /opt/pos 같은 곳에 내려받고, 시스템의 python3로 "
+            "만들어 주세요 (sudo apt install python3-venv, sudo make venv)."
         )
     _give_folders(app, user)
-    # the migration first (pos init backs up before it): if it fails, the running server and
-    # its unit stay as they were
     done = subprocess.run(_as_user(user, instance, pos_script(), "init"), text=True)
     if done.returncode != 0:
         fail("데이터베이스를 준비하지 못했습니다. 서비스는 바꾸지 않았습니다 (위 메시지 참고).")
     _say("데이터베이스를 준비했습니다 (pos init)")
+    return unit
+
+
+def activate(unit: str, rule: str, scheme: str, port: int) -> None:
+    """Install the unit and the printer rule, then enable and (re)start the service."""
     _write(UNIT_PATH, unit)
     _say(f"{UNIT_PATH}를 썼습니다")
-    _write(RULE_PATH, render_rule(user))
+    _write(RULE_PATH, rule)
     _say(f"{RULE_PATH}를 썼습니다 (USB 영수증 프린터)")
     if shutil.which("udevadm"):
         _run(["udevadm", "control", "--reload-rules"], "udev 규칙 다시 읽기")
@@ -198,7 +221,7 @@ def install(app, user: str, host: str, port: int) -> None:
     _run(["systemctl", "enable", SERVICE], "부팅할 때 켜지게 하기")
     _run(["systemctl", "restart", SERVICE], "서비스 (다시) 시작")
     _say("서비스를 켰습니다: 컴퓨터를 켜면 스스로 시작하고, 멈추면 다시 시작합니다")
-    click.echo(f"설치 완료: http://<이 컴퓨터의 IP>:{port}/")
+    click.echo(f"설치 완료: {scheme}://<이 컴퓨터의 IP>:{port}/")
     click.echo(f"상태: systemctl status pos   기록: journalctl -u pos   점검: {pos_script()} check")
 
 
