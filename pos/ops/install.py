@@ -159,9 +159,15 @@ def _give_folders(app, user: str) -> None:
     entry = pwd.getpwnam(user)
     for path in writable_paths(app):
         os.makedirs(path, exist_ok=True)
-        for folder, dirs, files in os.walk(path):
-            for name in [folder, *(os.path.join(folder, n) for n in dirs + files)]:
-                os.lchown(name, entry.pw_uid, entry.pw_gid)
+        try:
+            for folder, dirs, files in os.walk(path):
+                for name in [folder, *(os.path.join(folder, n) for n in dirs + files)]:
+                    os.lchown(name, entry.pw_uid, entry.pw_gid)
+        except OSError as exc:  # a FAT USB stick, a read-only mount
+            fail(
+                f"{path}의 소유자를 {user}로 바꿀 수 없습니다 ({exc.strerror}). 이 폴더에 "
+                f"{user}가 쓸 수 있게 하거나 다른 폴더를 쓰세요."
+            )
         _say(f"{path}: {user}만 쓸 수 있는 폴더로 맞췄습니다")
 
 
