@@ -13,6 +13,7 @@ phone and card numbers)."""
 
 from __future__ import annotations
 
+import copy
 import fcntl
 import logging
 import os
@@ -64,7 +65,8 @@ def redact(text: str) -> str:
 
 
 class RedactFilter(logging.Filter):
-    """Masks secrets in every record's message and traceback before any handler formats it."""
+    """Masks secrets in a record's message and traceback (for any handler that writes where
+    people read, e.g. the server's error log)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         try:
@@ -150,7 +152,7 @@ class AppFileHandler(logging.Handler):
 
     def __init__(self):
         super().__init__(logging.INFO)
-        self.addFilter(RedactFilter())
+        self._redact = RedactFilter()
         self.setFormatter(_Formatter())
         self.default: SharedFile | None = None
 
@@ -161,6 +163,8 @@ class AppFileHandler(logging.Handler):
         if target is None:
             return
         try:
+            record = copy.copy(record)  # other handlers keep the record as it was
+            self._redact.filter(record)
             target.write(self.format(record))
         except Exception:
             self.handleError(record)
