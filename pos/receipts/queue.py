@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import threading
 from collections.abc import Callable
 from datetime import timedelta
@@ -197,9 +198,10 @@ def _claim(job_id: int) -> bool:
     return claimed == 1
 
 
-def process_due_jobs(limit: int = 20) -> int:
+def process_due_jobs(limit: int = 20, stop: Callable[[], bool] | None = None) -> int:
     """Try every due job once; returns how many reached a printer (printed or sent). Commits
-    per job (worker context)."""
+    per job (worker context). ``stop`` is asked before each job: a stopping worker finishes
+    the job it is printing and claims no other."""
     now = utcnow()
     due = db.session.scalars(
         select(PrintJob.id)
@@ -218,6 +220,8 @@ def process_due_jobs(limit: int = 20) -> int:
     status_timeout = cfg.get("PRINTER_STATUS_TIMEOUT")
     status_timeout = None if status_timeout in (None, "") else float(status_timeout)
     for job_id in due:
+        if stop is not None and stop():
+            break
         if not _claim(job_id):
             continue
         job = db.session.get(PrintJob, job_id)
@@ -292,7 +296,7 @@ class PrintWorker:
         while not self._stop.is_set() and self.alive():
             try:
                 with self.app.app_context():
-                    process_due_jobs()
+                    process_due_jobs(stop=self._stop.is_set)
             except Exception:  # noqa: BLE001 - keep the worker alive, log and go on
                 log.exception("print worker loop failed")
             self._stop.wait(self.interval)
@@ -307,7 +311,8 @@ def run_print_worker_process() -> None:
     parent = os.getppid()
     # ends with the server even if the server was killed without a chance to stop it
     worker = PrintWorker(app, alive=lambda: os.getppid() == parent)
-    try:
-        worker._run()
-    except KeyboardInterrupt:
-        pass
+    # SIGTERM (pos serve or systemd stopping) ends the worker after the job it is printing:
+    # a job cut off between its claim and its result would wait out the claim, or print twice
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: worker._stop.set())
+    worker._run()
