@@ -174,3 +174,18 @@ def test_a_real_server_logs_whole_lines_from_every_process(tmp_path):
     assert {re.search(r"pid=(\d+)", x).group(1) for x in printed} - web  # another process
     assert len(list((instance / "logs").glob("pos.log.*[0-9]"))) >= 1  # it rotated meanwhile
     assert absent("\n".join(lines), PHONE) and absent("\n".join(lines), "1234")
+
+
+def test_a_log_folder_that_cannot_be_written_loses_lines_not_requests(sqlite_app):
+    client = sqlite_app.test_client()
+    folder = Path(sqlite_app.instance_path) / "logs"
+    assert client.get("/api/health").status_code == 200
+    for path in folder.iterdir():
+        path.unlink()
+    folder.rmdir()
+    folder.write_text("not a folder", "utf-8")  # as unwritable as a full disk, even for root
+    assert client.get("/api/health").status_code == 200
+    folder.unlink()
+    assert client.get("/login").status_code == 200
+    lines = log_lines(Path(sqlite_app.instance_path))
+    assert [REQUEST.search(x).group(2) for x in lines if REQUEST.search(x)] == ["/login"]

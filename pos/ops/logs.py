@@ -85,19 +85,44 @@ class RedactFilter(logging.Filter):
 
 
 class SharedFile:
-    """One rotating log file that several processes append whole lines to."""
+    """One rotating log file that several processes append whole lines to.
+
+    Opened on the first line, and again after a failure or in a forked child (an ``flock``
+    belongs to the open file, so a child must hold its own). A folder that cannot be written
+    (read-only or full disk) loses the lines, never the request: ``write`` raises OSError and
+    the handler drops the line."""
 
     def __init__(self, folder: str, max_bytes: int, keep: int):
-        os.makedirs(folder, exist_ok=True)
+        self.folder = folder
         self.path = os.path.join(folder, "pos.log")
         self.max_bytes, self.keep = max_bytes, max(keep, 1)
         self._lock = threading.Lock()
-        self._lockfd = os.open(self.path + ".lock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
-        self._fd = self._open()
+        self._pid: int | None = None
+        self._fd = self._lockfd = -1
 
     def _open(self) -> int:
         flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC
         return os.open(self.path, flags, 0o640)
+
+    def _close(self) -> None:
+        for fd in (self._fd, self._lockfd):
+            if fd >= 0 and self._pid == os.getpid():
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass
+        self._fd = self._lockfd = -1
+        self._pid = None
+
+    def _ready(self) -> None:
+        if self._pid == os.getpid() and self._fd >= 0:
+            return
+        self._close()
+        os.makedirs(self.folder, exist_ok=True)
+        flags = os.O_RDWR | os.O_CREAT | os.O_CLOEXEC
+        self._lockfd = os.open(self.path + ".lock", flags, 0o600)
+        self._pid = os.getpid()
+        self._fd = self._open()
 
     def _reopen_if_moved(self) -> None:
         try:
@@ -123,14 +148,19 @@ class SharedFile:
             data = data[:MAX_LINE].decode("utf-8", "ignore").encode("utf-8") + " …".encode()
         data += b"\n"
         with self._lock:
-            fcntl.flock(self._lockfd, fcntl.LOCK_EX)
             try:
-                self._reopen_if_moved()
-                if os.fstat(self._fd).st_size + len(data) > self.max_bytes:
-                    self._rotate()
-                os.write(self._fd, data)
-            finally:
-                fcntl.flock(self._lockfd, fcntl.LOCK_UN)
+                self._ready()
+                fcntl.flock(self._lockfd, fcntl.LOCK_EX)
+                try:
+                    self._reopen_if_moved()
+                    if os.fstat(self._fd).st_size + len(data) > self.max_bytes:
+                        self._rotate()
+                    os.write(self._fd, data)
+                finally:
+                    fcntl.flock(self._lockfd, fcntl.LOCK_UN)
+            except OSError:
+                self._close()  # opened afresh on the next line
+                raise
 
 
 class _Formatter(logging.Formatter):
@@ -166,6 +196,8 @@ class AppFileHandler(logging.Handler):
             record = copy.copy(record)  # other handlers keep the record as it was
             self._redact.filter(record)
             target.write(self.format(record))
+        except OSError:
+            pass  # a full or read-only disk: the app's own fault handling tells the people
         except Exception:
             self.handleError(record)
 
