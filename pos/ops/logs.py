@@ -207,6 +207,12 @@ requests_log = logging.getLogger("pos.requests")
 jobs_log = logging.getLogger("pos.jobs")
 
 
+def file_handler() -> logging.Handler:
+    """The handler writing to the log files, for a logger that does not propagate to the root
+    (hypercorn's, in pos/server.py)."""
+    return _handler
+
+
 def _install() -> None:
     """The handler on the root logger, INFO for the app's own loggers. Called again before
     each line: alembic's ``fileConfig`` (migrations/env.py) replaces the root handlers and
