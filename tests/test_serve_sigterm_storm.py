@@ -11,13 +11,14 @@ from __future__ import annotations
 import os
 import signal
 import sqlite3
+import subprocess
 import threading
 import time
 import uuid
 
 import pytest
 import requests
-from live import FakePrinter, LiveServer
+from live import ROOT, FakePrinter, LiveServer, kill_group, pos_command
 from test_serve import login, sale_body
 
 CLIENTS = 8
@@ -131,3 +132,41 @@ def test_sigterm_mid_storm_loses_and_doubles_nothing(rush):
     assert all(status == "printed" for _, _, status in jobs)
     # each job reached the printer once: none was lost or printed again after the restart
     assert len(printer.jobs) == printed
+
+
+def test_print_worker_finishes_the_job_it_is_printing_at_sigterm(tmp_path):
+    """The print worker on its own, stopped while a printer is slow to answer: it leaves once
+    that job has its result, not in the middle with the job still claimed."""
+    printer = FakePrinter(status=None)  # takes the job, never answers the status query
+    server = LiveServer(tmp_path / "instance", PRINTER_URL=printer.url, PRINTER_STATUS_TIMEOUT="3")
+    with _db(server) as ro:
+        (site_id,) = ro.execute("SELECT id FROM sites WHERE code = 'CAFE03'").fetchone()
+    with sqlite3.connect(server.instance / "pos.sqlite3") as conn:
+        conn.execute(
+            "INSERT INTO print_jobs (kind, site_id, target, reprint, status, attempts,"
+            " next_attempt_at, created_at) VALUES ('drawer', ?, 'receipt', 0, 'pending', 0,"
+            " datetime('now', '-1 minute'), datetime('now', '-1 minute'))",
+            (site_id,),
+        )
+    worker = subprocess.Popen(
+        pos_command() + ["print-worker"], env=server.env, cwd=ROOT, start_new_session=True
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while printer.connections < 1:  # the job is on its way to the printer
+            assert worker.poll() is None and time.monotonic() < deadline
+            time.sleep(0.02)
+        time.sleep(0.3)
+        worker.terminate()
+        assert worker.wait(timeout=30) == 0
+    finally:
+        kill_group(worker)
+        printer.close()
+    with _db(server) as conn:
+        status, attempts = conn.execute(
+            "SELECT status, attempts FROM print_jobs WHERE kind = 'drawer'"
+        ).fetchone()
+    # sent (the printer took it but never confirmed) once; not left claimed and pending, to
+    # wait out the claim and be printed again after the restart
+    assert (status, attempts) == ("sent", 1)
+    assert len(printer.jobs) == 1
