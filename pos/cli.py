@@ -235,18 +235,33 @@ def receipt_cmd(sale_id: str, out: str | None, reprint: bool) -> None:
 @click.option("--port", default=5000, type=int)
 @click.option("--workers", default=2, type=int, help="web processes (one per core)")
 @click.option("--threads", default=2, type=int, help="request threads per web process")
+@click.option("--cert", default=None, help="HTTPS certificate (PEM; default TLS_CERT)")
+@click.option("--key", default=None, help="its private key (PEM; default TLS_KEY)")
 @with_appcontext
-def serve_cmd(host: str, port: int, workers: int, threads: int) -> None:
+def serve_cmd(
+    host: str, port: int, workers: int, threads: int, cert: str | None, key: str | None
+) -> None:
     """Production server (hypercorn: slow clients never hold a request thread) plus the print
-    worker; SIGTERM or Ctrl+C finishes the requests in flight, then stops."""
+    worker; SIGTERM or Ctrl+C finishes the requests in flight, then stops. With a certificate
+    and key (``pos tls init`` makes them) it serves HTTPS only."""
+    from .ops.tls import SERVE_TLS_ENV, check_tls_files
     from .server import make_config, serve
 
     app = current_app._get_current_object()
+    if cert is None and key is None:
+        cert, key = app.config.get("TLS_CERT") or None, app.config.get("TLS_KEY") or None
+    problem = check_tls_files(cert, key)
+    if problem:
+        fail(problem)
     # the web processes read it: receipt links name this port, whatever Host a client sends
     os.environ["SERVER_PORT"] = str(port)
+    # and this: their session cookies are Secure only while they are served over HTTPS
+    os.environ[SERVE_TLS_ENV] = "1" if cert else "0"
+    scheme = "https" if cert else "http"
     shown = "localhost" if host in ("0.0.0.0", "::") else host
-    click.echo(f"꿈이든 POS ({app.config['POS_ROLE']}) http://{shown}:{port}/  (Ctrl+C로 종료)")
-    sys.exit(serve(make_config(host, port, max(1, workers)), max(1, threads)))
+    click.echo(f"꿈이든 POS ({app.config['POS_ROLE']}) {scheme}://{shown}:{port}/  (Ctrl+C로 종료)")
+    config = make_config(host, port, max(1, workers), certfile=cert, keyfile=key)
+    sys.exit(serve(config, max(1, threads)))
 
 
 @click.command("print-worker")

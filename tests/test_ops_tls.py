@@ -1,0 +1,134 @@
+"""`pos tls init` and `pos serve --cert --key` (DESIGN §5 "Branch operations"): a real server
+answers HTTPS that verifies against the generated local CA, its session cookie is Secure, and
+the same instance still serves plain HTTP (cookie not Secure) without a certificate."""
+
+from __future__ import annotations
+
+import ssl
+import stat
+import subprocess
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+from cryptography import x509
+
+from tests.live import ROOT, LiveServer, free_port, pos_command, start_serve, stop_group
+
+
+def _pos(server: LiveServer, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        pos_command() + list(args),
+        env=server.env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def _get(url: str, context: ssl.SSLContext | None = None):
+    with urllib.request.urlopen(url, timeout=5, context=context) as resp:
+        return resp.status, resp.headers.get_all("Set-Cookie") or [], resp.read()
+
+
+def _wait(proc, url: str, context, log_path) -> None:
+    deadline = time.monotonic() + 90
+    while True:
+        assert proc.poll() is None, log_path.read_text("utf-8", errors="replace")[-4000:]
+        try:
+            if _get(url, context)[0] == 200:
+                return
+        except OSError:
+            pass
+        assert time.monotonic() < deadline, log_path.read_text("utf-8", errors="replace")
+        time.sleep(0.2)
+
+
+@pytest.fixture(scope="module")
+def branch(tmp_path_factory):
+    server = LiveServer(tmp_path_factory.mktemp("tls"))
+    yield server
+    server.stop()
+
+
+def test_tls_init_makes_a_ca_and_renews_only_the_server_certificate(branch):
+    done = _pos(branch, "tls", "init")
+    assert done.returncode == 0, done.stderr
+    folder = branch.instance / "tls"
+    assert "로컬 인증기관을 새로 만들었습니다" in done.stdout
+    for name in ("ca-key.pem", "server-key.pem"):
+        assert stat.S_IMODE((folder / name).stat().st_mode) == 0o600
+    ca = x509.load_pem_x509_certificate((folder / "ca.pem").read_bytes())
+    assert ca.extensions.get_extension_for_class(x509.BasicConstraints).value.ca
+    first_ca, first_server = (folder / "ca.pem").read_bytes(), (folder / "server.pem").read_bytes()
+    alt = x509.load_pem_x509_certificate(first_server).extensions
+    names = alt.get_extension_for_class(x509.SubjectAlternativeName).value
+    assert "localhost" in names.get_values_for_type(x509.DNSName)
+    assert "127.0.0.1" in [str(ip) for ip in names.get_values_for_type(x509.IPAddress)]
+
+    again = _pos(branch, "tls", "init")
+    assert again.returncode == 0, again.stderr
+    assert "기존 로컬 인증기관을 그대로 씁니다" in again.stdout
+    assert (folder / "ca.pem").read_bytes() == first_ca
+    assert (folder / "server.pem").read_bytes() != first_server
+
+
+def test_serve_refuses_a_missing_or_wrong_certificate_in_korean(branch, tmp_path):
+    folder = branch.instance / "tls"
+    if not (folder / "server.pem").exists():
+        assert _pos(branch, "tls", "init").returncode == 0
+    missing = _pos(branch, "serve", "--cert", str(tmp_path / "nope.pem"), "--key", "x.pem")
+    assert missing.returncode == 1
+    assert missing.stderr.startswith("오류:") and "인증서 파일이 없습니다" in missing.stderr
+    alone = _pos(branch, "serve", "--cert", str(folder / "server.pem"))
+    assert alone.returncode == 1 and "둘 다 필요합니다" in alone.stderr
+    mismatched = _pos(
+        branch, "serve", "--cert", str(folder / "server.pem"), "--key", str(folder / "ca-key.pem")
+    )
+    assert mismatched.returncode == 1 and "짝이 맞지 않음" in mismatched.stderr
+    assert "Traceback" not in missing.stderr + alone.stderr + mismatched.stderr
+
+
+def test_https_verified_against_the_ca_with_secure_cookies_then_plain_http(branch):
+    folder = branch.instance / "tls"
+    if not (folder / "server.pem").exists():
+        assert _pos(branch, "tls", "init").returncode == 0
+    port = free_port()
+    proc = start_serve(
+        [
+            "--port",
+            str(port),
+            "--cert",
+            str(folder / "server.pem"),
+            "--key",
+            str(folder / "server-key.pem"),
+        ],
+        branch.env,
+        branch.log_path,
+    )
+    try:
+        trusted = ssl.create_default_context(cafile=str(folder / "ca.pem"))
+        base = f"https://127.0.0.1:{port}"
+        _wait(proc, f"{base}/api/health", trusted, branch.log_path)
+        status, cookies, _ = _get(f"{base}/login", trusted)
+        assert status == 200
+        session = [c for c in cookies if c.startswith("session=")]
+        assert session and all("Secure" in c for c in session), cookies
+        status, _, body = _get(f"{base}/tls/ca.pem", trusted)
+        assert body == (folder / "ca.pem").read_bytes()
+        # a client that does not trust the CA is refused: the chain really is checked
+        with pytest.raises(urllib.error.URLError):
+            _get(f"{base}/api/health", ssl.create_default_context())
+        with pytest.raises(OSError):
+            _get(f"http://127.0.0.1:{port}/api/health")
+    finally:
+        stop_group(proc)
+    assert "https://127.0.0.1" in branch.log_path.read_text("utf-8")
+
+    branch.start()
+    status, cookies, _ = _get(f"{branch.base}/login")
+    assert status == 200
+    session = [c for c in cookies if c.startswith("session=")]
+    assert session and not any("Secure" in c for c in session), cookies
