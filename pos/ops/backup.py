@@ -1,0 +1,133 @@
+"""``pos backup [--to DIR]`` (DESIGN §5): an online copy with SQLite's backup API while sales go
+on, checked with ``integrity_check``, named by local time, the oldest copies rotated away."""
+
+from __future__ import annotations
+
+import glob
+import os
+import sqlite3
+from datetime import datetime
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from .schema import inspect_database, sqlite_path
+
+PREFIX = "pos-"
+SUFFIX = ".sqlite3"
+
+
+class BackupError(Exception):
+    """A Korean sentence saying why no backup was made."""
+
+
+def backup_dir(app=None) -> str:
+    app = app or current_app
+    return app.config.get("BACKUP_DIR") or os.path.join(app.instance_path, "backups")
+
+
+def list_backups(directory: str) -> list[str]:
+    """This app's copies in ``directory``, oldest first (by when each was written: two copies
+    of the same second differ only by a suffix)."""
+    found = glob.glob(os.path.join(directory, f"{PREFIX}*{SUFFIX}"))
+    return sorted(found, key=lambda p: (os.stat(p).st_mtime_ns, p))
+
+
+def _read_only(directory: str) -> bool:
+    """No write access, a read-only file system, or a folder nobody may write to (root
+    would write there anyway, but whoever made it read-only did not want copies in it)."""
+    mode = os.stat(directory).st_mode
+    return (
+        not os.access(directory, os.W_OK | os.X_OK)
+        or bool(os.statvfs(directory).f_flag & os.ST_RDONLY)
+        or not mode & 0o222
+    )
+
+
+def _target(directory: str, label: str = "") -> str:
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    path = os.path.join(directory, f"{PREFIX}{stamp}{label}{SUFFIX}")
+    n = 1
+    while os.path.exists(path):  # two copies within a second keep both
+        n += 1
+        path = os.path.join(directory, f"{PREFIX}{stamp}{label}-{n}{SUFFIX}")
+    return path
+
+
+def copy_database(source: str, target: str) -> None:
+    """SQLite's online backup: a consistent copy while writers go on. Pages are copied in
+    steps so a sale waits at most one step for the lock, never the whole copy."""
+    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=15)
+    dst = sqlite3.connect(target)
+    try:
+        src.backup(dst, pages=256, sleep=0.002)
+        # a single file: the copy needs no -wal beside it to be whole
+        dst.execute("PRAGMA journal_mode=DELETE")
+    finally:
+        dst.close()
+        src.close()
+
+
+def make_backup(directory: str | None = None, app=None, label: str = "") -> str:
+    """Copy the app's database into ``directory`` (default BACKUP_DIR), check it, rotate;
+    returns the copy's path or raises :class:`BackupError`."""
+    app = app or current_app
+    source = sqlite_path(app)
+    if source is None:
+        raise BackupError("백업은 지점의 SQLite 데이터베이스에서만 할 수 있습니다")
+    if not os.path.isfile(source):
+        raise BackupError("데이터베이스가 아직 없습니다. 먼저 pos init 을 실행하세요")
+    explicit = directory is not None
+    directory = directory or backup_dir(app)
+    if not explicit:
+        os.makedirs(directory, exist_ok=True)
+    if not os.path.isdir(directory):
+        raise BackupError(f"백업 폴더 {directory} 이(가) 없습니다")
+    if _read_only(directory):
+        raise BackupError(f"백업 폴더 {directory} 에 쓸 수 없습니다 (읽기 전용)")
+    target = _target(directory, label)
+    partial = target + ".part"
+    try:
+        copy_database(source, partial)
+        info = inspect_database(partial, app.extensions["migrate"].directory)
+        if not info.ok:
+            raise BackupError(f"백업 사본 검사 실패: {info.problem}")
+        os.replace(partial, target)
+    except OSError as exc:
+        raise BackupError(f"백업을 쓰지 못했습니다 ({exc.strerror or exc})") from exc
+    except sqlite3.Error as exc:
+        raise BackupError(f"백업을 만들지 못했습니다 ({exc})") from exc
+    finally:
+        if os.path.exists(partial):
+            os.remove(partial)
+    rotate(directory, int(app.config.get("BACKUP_KEEP") or 14))
+    return target
+
+
+def rotate(directory: str, keep: int) -> list[str]:
+    """Remove all but the newest ``keep`` copies; returns the removed paths."""
+    copies = list_backups(directory)
+    gone = copies[: max(0, len(copies) - max(1, keep))]
+    for path in gone:
+        os.remove(path)
+    return gone
+
+
+@click.command("backup")
+@click.option("--to", "to", default=None, help="folder for the copy (default BACKUP_DIR)")
+@with_appcontext
+def backup_cmd(to: str | None) -> None:
+    """Online copy of the database, checked; prints its path as the last line."""
+    from pos.cli import fail
+
+    try:
+        path = make_backup(to)
+    except BackupError as exc:
+        fail(str(exc))
+    click.echo("백업 완료 (무결성 검사 통과)")
+    click.echo(path)
+
+
+def init_app(app) -> None:
+    app.cli.add_command(backup_cmd)
