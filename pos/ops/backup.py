@@ -130,4 +130,7 @@ def backup_cmd(to: str | None) -> None:
 
 
 def init_app(app) -> None:
+    from . import daily  # not a part of its own in pos/ops/__init__.py
+
     app.cli.add_command(backup_cmd)
+    daily.init_app(app)

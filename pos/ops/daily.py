@@ -1,0 +1,81 @@
+"""``pos backup-daily``: the daily backup at ``BACKUP_AT`` that ``pos serve`` runs as a
+background worker. While it runs it holds the serving lock beside the database, which is how
+``pos restore`` knows a server is using that database."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import time
+from datetime import datetime, timedelta
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+try:
+    import fcntl
+except ImportError:  # not on Windows
+    fcntl = None
+
+
+def serving_lock_path(db_path: str) -> str:
+    return db_path + ".serving"
+
+
+def hold_serving_lock(db_path: str) -> int | None:
+    """Take the serving lock (kept until this process ends); None when another holds it."""
+    if fcntl is None:
+        return None
+    fd = os.open(serving_lock_path(db_path), os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        return None
+    return fd
+
+
+def next_run(at: str, now: datetime) -> datetime | None:
+    """The next local time ``HH:MM`` after ``now``; None for ``off``."""
+    if not at or at.strip().lower() == "off":
+        return None
+    hour, minute = (int(part) for part in at.strip().split(":"))
+    due = now.replace(hour=hour, minute=minute, second=0, microsecond=0)
+    return due if due > now else due + timedelta(days=1)
+
+
+@click.command("backup-daily")
+@with_appcontext
+def backup_daily_cmd() -> None:
+    """Back up once a day at BACKUP_AT until stopped (pos serve runs one)."""
+    from .backup import BackupError, make_backup
+    from .schema import sqlite_path
+
+    app = current_app._get_current_object()
+    path = sqlite_path(app)
+    if path is None:
+        return
+    lock = hold_serving_lock(path)  # noqa: F841  (held for the life of this process)
+    stopping = []
+    signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
+    parent = int(os.environ.get("POS_SYNC_PARENT") or 0)
+    due = next_run(app.config.get("BACKUP_AT") or "off", datetime.now())
+    shown = due.strftime("%H:%M") if due else "꺼짐"
+    click.echo(f"일일 백업 작업 시작 (매일 {shown})", nl=True)
+    sys.stdout.flush()
+    while not stopping:
+        if parent and os.getppid() != parent:  # the server is gone (even after a SIGKILL)
+            return
+        if due is not None and datetime.now() >= due:
+            try:
+                click.echo(f"일일 백업: {make_backup(app=app)}")
+            except BackupError as exc:
+                click.echo(f"오류: 일일 백업 실패: {exc}", err=True)
+            due = next_run(app.config["BACKUP_AT"], datetime.now())
+        time.sleep(1)
+
+
+def init_app(app) -> None:
+    app.cli.add_command(backup_daily_cmd)
