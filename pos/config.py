@@ -39,6 +39,8 @@ ENV_KEYS = (
     "BACKUP_AT",
     "TLS_CERT",
     "TLS_KEY",
+    "LOG_MAX_BYTES",
+    "LOG_KEEP",
 )
 INT_KEYS = {
     "PRINTER_COLUMNS",
@@ -47,6 +49,8 @@ INT_KEYS = {
     "SYNC_BATCH",
     "SYNC_SILENT_MINUTES",
     "BACKUP_KEEP",
+    "LOG_MAX_BYTES",
+    "LOG_KEEP",
 }
 FLOAT_KEYS = {
     "PRINTER_TIMEOUT",
@@ -134,6 +138,9 @@ def defaults(instance_path: str) -> dict:
         #: HTTPS: certificate and key files (``pos tls init`` makes both); unset: plain HTTP
         "TLS_CERT": None,
         "TLS_KEY": None,
+        #: INSTANCE/logs/pos.log rotates at this size and keeps LOG_KEEP old files
+        "LOG_MAX_BYTES": 5 * 1024 * 1024,
+        "LOG_KEEP": 5,
     }
 
 

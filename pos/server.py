@@ -189,6 +189,9 @@ def _server_log() -> logging.Logger:
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(logging.Formatter("%(asctime)s [%(process)d] %(message)s"))
         log.addHandler(handler)
+        from pos.ops.logs import file_handler
+
+        log.addHandler(file_handler())
     log.setLevel(logging.INFO)
     log.propagate = False
     return log

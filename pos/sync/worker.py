@@ -19,6 +19,7 @@ from datetime import timedelta
 from flask import current_app
 
 from pos.db import db, read_only_transaction, utcnow
+from pos.ops.logs import log_job
 
 from . import state
 from .client import Client, PushResult, SyncError
@@ -154,11 +155,22 @@ class Worker:
                         raise
                     # a catalog that does not apply must not keep the sales from central
                     pull_error = err
-            push_all(client, self.stop)
+            started = time.monotonic()
+            totals = push_all(client, self.stop)
+            if totals["sent"] or totals["rejected"]:
+                log_job(
+                    "sync",
+                    sent=totals["sent"],
+                    acked=totals["acked"],
+                    rejected=totals["rejected"],
+                    left=totals["left"],
+                    ms=round((time.monotonic() - started) * 1000),
+                )
             if pull_error is not None:
                 raise pull_error
         except SyncError as err:
             db.session.rollback()
+            log_job("sync", outcome="failed", reason=err.kind)
             return record_failure(err)
         except Exception:  # noqa: BLE001 - an unexpected answer must not end the worker
             db.session.rollback()
