@@ -13,8 +13,10 @@ import urllib.request
 
 import pytest
 from cryptography import x509
+from live import ROOT, LiveServer, free_port, pos_command, start_serve, stop_group
+from support import ApiClient
 
-from tests.live import ROOT, LiveServer, free_port, pos_command, start_serve, stop_group
+from pos.ops.tls import check_tls_files, make_certificates, tls_dir
 
 
 def _pos(server: LiveServer, *args: str) -> subprocess.CompletedProcess:
@@ -82,13 +84,35 @@ def test_serve_refuses_a_missing_or_wrong_certificate_in_korean(branch, tmp_path
     missing = _pos(branch, "serve", "--cert", str(tmp_path / "nope.pem"), "--key", "x.pem")
     assert missing.returncode == 1
     assert missing.stderr.startswith("오류:") and "인증서 파일이 없습니다" in missing.stderr
-    alone = _pos(branch, "serve", "--cert", str(folder / "server.pem"))
-    assert alone.returncode == 1 and "둘 다 필요합니다" in alone.stderr
-    mismatched = _pos(
-        branch, "serve", "--cert", str(folder / "server.pem"), "--key", str(folder / "ca-key.pem")
-    )
-    assert mismatched.returncode == 1 and "짝이 맞지 않음" in mismatched.stderr
-    assert "Traceback" not in missing.stderr + alone.stderr + mismatched.stderr
+    assert "Traceback" not in missing.stderr
+    # the same check, in process: one half of the pair, a key of another certificate
+    assert "둘 다 필요합니다" in check_tls_files(str(folder / "server.pem"), None)
+    wrong = check_tls_files(str(folder / "server.pem"), str(folder / "ca-key.pem"))
+    assert "짝이 맞지 않음" in wrong
+    assert check_tls_files(str(folder / "server.pem"), str(folder / "server-key.pem")) is None
+
+
+def test_tls_page_offers_the_ca_and_warns_over_plain_http(sqlite_app, tmp_path):
+    from test_backoffice_admin_users import manager
+
+    page = manager(sqlite_app).client.get("/admin/tls")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "암호화하지 않은 연결(HTTP)" in text and "pos tls init" in text
+    assert "/tls/ca.pem" not in text  # no CA yet: nothing to download
+    assert sqlite_app.test_client().get("/tls/ca.pem").status_code == 404
+
+    make_certificates(tls_dir(sqlite_app), "CAFE03")
+    text = manager(sqlite_app).client.get("/admin/tls").get_data(as_text=True)
+    assert "/tls/ca.pem" in text and "iPad" in text and "안드로이드" in text
+    secure = manager(sqlite_app).client.get("/admin/tls", base_url="https://localhost")
+    assert "보안 연결(HTTPS)로 접속 중입니다" in secure.get_data(as_text=True)
+    download = sqlite_app.test_client().get("/tls/ca.pem")
+    assert download.status_code == 200
+    assert download.mimetype == "application/x-x509-ca-cert"
+    assert download.data == (tls_dir(sqlite_app) / "ca.pem").read_bytes()
+    cashier = ApiClient(sqlite_app, "cashier3", pin="1234").get("/admin/tls")
+    assert cashier.status_code in (302, 403, 404)
 
 
 def test_https_verified_against_the_ca_with_secure_cookies_then_plain_http(branch):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
-from flask import abort, current_app, render_template, request, send_file
+from flask import Response, abort, current_app, render_template, request
 
 from pos.auth.service import roles_required
 from pos.central.pages import add_page
@@ -52,12 +52,14 @@ def ca_download():
     path = tls_dir(current_app) / "ca.pem"
     if not path.is_file():
         abort(404)
-    return send_file(
-        path,
+    # a few hundred bytes: read whole, so no file stays open after the response
+    return Response(
+        path.read_bytes(),
         mimetype="application/x-x509-ca-cert",
-        as_attachment=True,
-        download_name="kkumideun-pos-ca.crt",
-        max_age=0,
+        headers={
+            "Content-Disposition": "attachment; filename=kkumideun-pos-ca.crt",
+            "Cache-Control": "no-cache",
+        },
     )
 
 
