@@ -37,10 +37,16 @@ def fail(message: str) -> None:
 @click.command("init")
 @with_appcontext
 def init_cmd() -> None:
-    """Create or migrate the database (idempotent)."""
-    from flask_migrate import upgrade
+    """Create or migrate the database (idempotent); backs up before a pending migration and
+    refuses a database newer than the code."""
+    from .ops.upgrade import UpgradeError, safe_upgrade
 
-    upgrade()
+    try:
+        backup = safe_upgrade()
+    except UpgradeError as exc:
+        fail(str(exc))
+    if backup:
+        click.echo(f"업그레이드 전 백업: {backup}")
     url = db.engine.url.render_as_string(hide_password=True)
     click.echo(f"데이터베이스 준비 완료: {url}")
 

@@ -68,9 +68,9 @@ def restore(source: str, app=None) -> tuple[str, str]:
             if os.path.exists(extra):
                 os.remove(extra)
         os.replace(incoming, path)
-        from flask_migrate import upgrade
+        from .upgrade import migrate_to_head
 
-        upgrade()
+        migrate_to_head(app)
         db.engine.dispose()
     finally:
         os.close(lock)
