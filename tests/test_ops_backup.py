@@ -120,3 +120,15 @@ def test_copies_rotate_to_backup_keep(app_factory, tmp_path):
     assert not os.path.exists(made[0])
     with sqlite3.connect(made[-1]) as conn:
         assert conn.execute("SELECT count(*) FROM users").fetchone()[0] > 0
+
+
+def test_daily_backup_time():
+    from datetime import datetime
+
+    from pos.ops.daily import next_run
+
+    now = datetime(2026, 12, 2, 13, 5)
+    assert next_run("03:00", now) == datetime(2026, 12, 3, 3, 0)
+    assert next_run("14:30", now) == datetime(2026, 12, 2, 14, 30)
+    assert next_run("13:05", now) == datetime(2026, 12, 3, 13, 5)
+    assert next_run("off", now) is None and next_run("OFF", now) is None

@@ -154,3 +154,14 @@ def test_restore_while_serving_is_refused(backed_up):
         worker.terminate()
         worker.wait(timeout=10)
     assert run(app, "restore", copy).exit_code == 0  # stopped: now it may
+
+
+def test_restoring_the_oldest_copy_when_rotation_is_full(app_factory, tmp_path):
+    app = app_factory("sqlite", BACKUP_KEEP=1, BACKUP_DIR=str(tmp_path / "copies"))
+    _sell(app, 1)
+    at_backup = _sale_ids(_db_path(app))
+    copy = run(app, "backup").output.strip().splitlines()[-1]
+    later = _sell(app, 1)
+    result = run(app, "restore", copy)  # keeping the current db rotates this copy away
+    assert result.exit_code == 0, result.output
+    assert _sale_ids(_db_path(app)) == at_backup and later[0] not in at_backup

@@ -58,12 +58,13 @@ def restore(source: str, app=None) -> tuple[str, str]:
     try:
         db.session.remove()
         db.engine.dispose()
-        kept = _keep_current(app, path) if os.path.exists(path) else ""
-        db.engine.dispose()
+        # FILE first: keeping the current database rotates, and FILE may be the oldest copy
         incoming = path + ".restoring"
         shutil.copyfile(source, incoming)
         with open(incoming, "rb+") as fh:
             os.fsync(fh.fileno())
+        kept = _keep_current(app, path) if os.path.exists(path) else ""
+        db.engine.dispose()
         for extra in (path + "-wal", path + "-shm"):
             if os.path.exists(extra):
                 os.remove(extra)
