@@ -153,6 +153,7 @@ def test_restore_while_serving_is_refused(backed_up):
     finally:
         worker.terminate()
         worker.wait(timeout=10)
+        worker.stdout.close()
     assert run(app, "restore", copy).exit_code == 0  # stopped: now it may
 
 
