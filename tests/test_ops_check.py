@@ -110,3 +110,21 @@ def test_clock_behind_the_newest_sale_is_a_finding(branch):
     code, _out, err = _check(branch)
     assert code == 1
     assert "시계가 가장 최근 판매 기록보다" in err
+
+
+def test_backup_download_only_for_a_manager(branch):
+    from support import ApiClient
+
+    cashier = ApiClient(branch, "cashier3", pin="1234")
+    refused = cashier.get("/admin/backups/latest")
+    assert refused.status_code in (302, 403)
+    assert not refused.data.startswith(b"SQLite format 3")
+    manager = ApiClient(branch, "manager", password="manager1234")
+    got = manager.get("/admin/backups/latest")
+    try:
+        assert got.status_code == 200
+        assert got.data.startswith(b"SQLite format 3\x00")
+    finally:
+        got.close()
+    page = manager.get("/admin/backups").get_data(as_text=True)
+    assert "마지막 백업" in page and "가장 최근 백업 내려받기" in page

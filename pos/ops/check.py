@@ -152,4 +152,7 @@ def check_cmd() -> None:
 
 
 def init_app(app) -> None:
+    from . import backups_page
+
     app.cli.add_command(check_cmd)
+    backups_page.init_app(app)
