@@ -250,10 +250,14 @@ def serve_cmd(
     """Production server (hypercorn: slow clients never hold a request thread) plus the print
     worker; SIGTERM or Ctrl+C finishes the requests in flight, then stops. With a certificate
     and key (``pos tls init`` makes them) it serves HTTPS only."""
+    from .ops.storage import startup_problem
     from .ops.tls import SERVE_TLS_ENV, check_tls_files
     from .server import make_config, serve
 
     app = current_app._get_current_object()
+    damaged = startup_problem(app)  # a broken database stops here, in Korean, naming pos restore
+    if damaged:
+        fail(damaged)
     if cert is None and key is None:
         cert, key = app.config.get("TLS_CERT") or None, app.config.get("TLS_KEY") or None
     problem = check_tls_files(cert, key)

@@ -289,6 +289,8 @@ def background_workers() -> list[_Background]:
     return [
         _Background("print worker", print_worker_command()),
         _Background("sync worker", sync_worker_command(), env, delay=SYNC_START_DELAY),
+        # holds the serving lock (pos restore refuses while it is held) and backs up at BACKUP_AT
+        _Background("daily backup", _pos_command("backup-daily"), env),
     ]
 
 
