@@ -142,7 +142,7 @@ def test_the_branch_catches_up_its_own_outbox_once(branch):
     with branch.test_request_context("/admin/reports", method="GET"):
         from pos.db import sqlite_writes
 
-        sqlite_writes.set(False)  # what a GET request has
+        mode = sqlite_writes.set(False)  # what a GET request has
         db.session.execute(select(1))  # and a read transaction already open
         taken = catch_up()
         assert taken == waiting
@@ -161,6 +161,8 @@ def test_the_branch_catches_up_its_own_outbox_once(branch):
         )
         assert moved_in == 1
         assert db.session.scalar(select(func.sum(SyncSite.rejected))) == 0
+        db.session.rollback()
+        sqlite_writes.reset(mode)  # this thread runs the later tests: leave it as it was
 
     sell(branch, 1)
     with branch.app_context():

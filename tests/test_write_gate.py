@@ -68,9 +68,13 @@ def test_a_thread_that_served_a_get_writes_with_the_lock_again(sqlite_app):
     when another writer holds it."""
     from sqlalchemy import text
 
-    api = ApiClient(sqlite_app, "cashier3", pin="1234")
-    assert api.get("/api/health").status_code == 200
-    assert dbmod.sqlite_writes.get() is True
+    mode = dbmod.sqlite_writes.set(True)  # a thread about to write, as a job or command is
+    try:
+        api = ApiClient(sqlite_app, "cashier3", pin="1234")
+        assert api.get("/api/health").status_code == 200
+        assert dbmod.sqlite_writes.get() is True
+    finally:
+        dbmod.sqlite_writes.reset(mode)
     holder = threading.Event()
     done = threading.Event()
 
