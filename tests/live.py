@@ -233,6 +233,17 @@ class LiveServer:
             )
             assert done.returncode == 0, f"pos {step[0]} failed:\n{done.stdout}\n{done.stderr}"
 
+    def pos(self, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
+        """`pos ARGS` on this instance (not checked: the caller looks at the exit status)."""
+        return subprocess.run(
+            pos_command() + list(args),
+            env=self.env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+
     def start(self) -> str:
         self.proc = start_serve(["--port", str(self.port)], self.env, self.log_path)
         return wait_healthy(self.proc, self.base, self.log_path, 90)

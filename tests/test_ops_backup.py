@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import subprocess
 import threading
 import time
 import uuid
 
 import requests
-from live import ROOT, LiveServer, pos_command
+from live import LiveServer
 from test_serve import login, sale_body
 
 from pos.ops.backup import list_backups
@@ -37,17 +36,6 @@ class Tablet(threading.Thread):
             self.answers.append((body["id"], status, time.monotonic()))
 
 
-def _pos(server: LiveServer, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        pos_command() + list(args),
-        env=server.env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
 def test_backup_during_checkout_storm(tmp_path):
     server = LiveServer(tmp_path / "instance")
     server.start()
@@ -59,7 +47,7 @@ def test_backup_during_checkout_storm(tmp_path):
         while sum(len(t.answers) for t in tablets) < 40:
             time.sleep(0.05)
         started = time.monotonic()
-        done = _pos(server, "backup")
+        done = server.pos("backup")
         finished = time.monotonic()
         while sum(1 for t in tablets for a in t.answers if a[2] > finished) < 16:
             time.sleep(0.05)  # the storm goes on after the copy, too

@@ -5,20 +5,8 @@ the same restore goes through."""
 from __future__ import annotations
 
 import hashlib
-import subprocess
 
-from live import ROOT, LiveServer, pos_command
-
-
-def _pos(live: LiveServer, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        pos_command() + list(args),
-        env=live.env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+from live import LiveServer
 
 
 def _digest(path) -> str:
@@ -29,17 +17,17 @@ def test_restore_is_refused_while_pos_serve_runs(tmp_path):
     live = LiveServer(tmp_path / "inst")
     live.start()
     try:
-        made = _pos(live, "backup")
+        made = live.pos("backup")
         assert made.returncode == 0, made.stderr
         copy = made.stdout.strip().splitlines()[-1]
         database = live.instance / "pos.sqlite3"
         before = _digest(database)
-        refused = _pos(live, "restore", copy)
+        refused = live.pos("restore", copy)
         assert refused.returncode == 1
         assert "오류:" in refused.stderr and "서버(pos serve)" in refused.stderr
         assert "Traceback" not in refused.stderr
         assert _digest(database) == before
     finally:
         live.stop()
-    done = _pos(live, "restore", copy)
+    done = live.pos("restore", copy)
     assert done.returncode == 0, done.stdout + done.stderr

@@ -6,28 +6,16 @@ from __future__ import annotations
 
 import ssl
 import stat
-import subprocess
 import time
 import urllib.error
 import urllib.request
 
 import pytest
 from cryptography import x509
-from live import ROOT, LiveServer, free_port, pos_command, start_serve, stop_group
+from live import LiveServer, free_port, start_serve, stop_group
 from support import ApiClient
 
 from pos.ops.tls import check_tls_files, make_certificates, tls_dir
-
-
-def _pos(server: LiveServer, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        pos_command() + list(args),
-        env=server.env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 def _get(url: str, context: ssl.SSLContext | None = None):
@@ -56,7 +44,7 @@ def branch(tmp_path_factory):
 
 
 def test_tls_init_makes_a_ca_and_renews_only_the_server_certificate(branch):
-    done = _pos(branch, "tls", "init")
+    done = branch.pos("tls", "init")
     assert done.returncode == 0, done.stderr
     folder = branch.instance / "tls"
     assert "로컬 인증기관을 새로 만들었습니다" in done.stdout
@@ -70,7 +58,7 @@ def test_tls_init_makes_a_ca_and_renews_only_the_server_certificate(branch):
     assert "localhost" in names.get_values_for_type(x509.DNSName)
     assert "127.0.0.1" in [str(ip) for ip in names.get_values_for_type(x509.IPAddress)]
 
-    again = _pos(branch, "tls", "init")
+    again = branch.pos("tls", "init")
     assert again.returncode == 0, again.stderr
     assert "기존 로컬 인증기관을 그대로 씁니다" in again.stdout
     assert (folder / "ca.pem").read_bytes() == first_ca
@@ -80,8 +68,8 @@ def test_tls_init_makes_a_ca_and_renews_only_the_server_certificate(branch):
 def test_serve_refuses_a_missing_or_wrong_certificate_in_korean(branch, tmp_path):
     folder = branch.instance / "tls"
     if not (folder / "server.pem").exists():
-        assert _pos(branch, "tls", "init").returncode == 0
-    missing = _pos(branch, "serve", "--cert", str(tmp_path / "nope.pem"), "--key", "x.pem")
+        assert branch.pos("tls", "init").returncode == 0
+    missing = branch.pos("serve", "--cert", str(tmp_path / "nope.pem"), "--key", "x.pem")
     assert missing.returncode == 1
     assert missing.stderr.startswith("오류:") and "인증서 파일이 없습니다" in missing.stderr
     assert "Traceback" not in missing.stderr
@@ -118,7 +106,7 @@ def test_tls_page_offers_the_ca_and_warns_over_plain_http(sqlite_app, tmp_path):
 def test_https_verified_against_the_ca_with_secure_cookies_then_plain_http(branch):
     folder = branch.instance / "tls"
     if not (folder / "server.pem").exists():
-        assert _pos(branch, "tls", "init").returncode == 0
+        assert branch.pos("tls", "init").returncode == 0
     port = free_port()
     proc = start_serve(
         [
