@@ -218,11 +218,14 @@ def test_board_follows_check_ins_sales_and_sold_out_marks(org, fair_app):
     org.post(f"{URL}/open", json={})
     assert org.post("/api/sales", json=sale(fair_app, [("GNF-HA2", 3)])).status_code == 201
     assert (soap()["sold"], soap()["left"]) == (3, 31)
+    soap_id = product(fair_app, "GNF-HA2")  # its own app context, so outside ours (see below)
     with fair_app.app_context():
         from inventory.site_terms import set_sold_out
 
+        # one session per thread at a time: a second one opened inside this block would wait
+        # for the write lock this session already holds
         site = db.session.execute(select(Site.id).where(Site.code == "GN-FAIR")).scalar_one()
-        set_sold_out(site, db.session.get(Product, product(fair_app, "GNF-HA2")), True)
+        set_sold_out(site, db.session.get(Product, soap_id), True)
         db.session.commit()
     assert soap()["sold_out"] is True
     assert org.get(f"{URL}/board").get_json()["state"] == "open"
