@@ -62,6 +62,7 @@ class Server:
             "POS_INSTANCE": str(self.instance),
             "POS_SITE": SITE,
             "PYTHONUNBUFFERED": "1",
+            "BACKUP_AT": "off",  # no catch-up backup in the middle of a measurement
         }
         # no printer, no central store: the benchmark measures checkout only
         for key in ("DATABASE_URL", "PRINTER_URL", "CENTRAL_URL", "RECEIPT_BASE_URL", "POS_ROLE"):

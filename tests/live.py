@@ -149,7 +149,8 @@ def start_serve(args: list[str], env: dict, log_path: Path) -> subprocess.Popen:
     with open(log_path, "ab") as log:
         return subprocess.Popen(
             pos_command() + ["serve", "--host", "127.0.0.1", *args],
-            env=env,
+            # no catch-up backup in the middle of a test unless the test asks for one
+            env={"BACKUP_AT": "off", **env},
             cwd=ROOT,
             stdout=log,
             stderr=subprocess.STDOUT,

@@ -38,19 +38,38 @@ def hold_serving_lock(db_path: str) -> int | None:
 
 
 def next_run(at: str, now: datetime) -> datetime | None:
-    """The next local time ``HH:MM`` after ``now``; None for ``off``."""
+    """The next local time ``HH:MM`` (or ``HH:MM:SS``) after ``now``; None for ``off``."""
     if not at or at.strip().lower() == "off":
         return None
-    hour, minute = (int(part) for part in at.strip().split(":"))
-    due = now.replace(hour=hour, minute=minute, second=0, microsecond=0)
+    parts = [int(part) for part in at.strip().split(":")]
+    hour, minute, second = (parts + [0, 0])[:3]
+    due = now.replace(hour=hour, minute=minute, second=second, microsecond=0)
     return due if due > now else due + timedelta(days=1)
+
+
+#: how long after start a missed daily backup is made up (the server settles first)
+CATCH_UP_AFTER = timedelta(seconds=20)
+
+
+def first_run(app, now: datetime) -> datetime | None:
+    """When the worker backs up first: at BACKUP_AT, or soon after start when the newest copy
+    is more than a day old (a café PC switched off every night never sees 03:00)."""
+    from .check import last_backup
+
+    due = next_run(app.config.get("BACKUP_AT") or "off", now)
+    if due is None:
+        return None
+    found = last_backup(app)
+    if found is None or now - found[1] > timedelta(days=1):
+        return min(due, now + CATCH_UP_AFTER)
+    return due
 
 
 @click.command("backup-daily")
 @with_appcontext
 def backup_daily_cmd() -> None:
     """Back up once a day at BACKUP_AT until stopped (pos serve runs one)."""
-    from .backup import BackupError, make_backup
+    from .backup import BackupError, make_backup, yield_to_sales
     from .schema import sqlite_path
 
     app = current_app._get_current_object()
@@ -61,8 +80,10 @@ def backup_daily_cmd() -> None:
     stopping = []
     signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
     parent = int(os.environ.get("POS_SYNC_PARENT") or 0)
-    due = next_run(app.config.get("BACKUP_AT") or "off", datetime.now())
-    shown = due.strftime("%H:%M") if due else "꺼짐"
+    yield_to_sales()
+    due = first_run(app, datetime.now())
+    at = app.config.get("BACKUP_AT") or "off"
+    shown = at if next_run(at, datetime.now()) else "꺼짐"
     click.echo(f"일일 백업 작업 시작 (매일 {shown})", nl=True)
     sys.stdout.flush()
     while not stopping:
