@@ -69,9 +69,12 @@ def _site(site_id: int) -> tuple[str, str]:
 REVENUE_SUMS = ("sales", "refunds", "total", "taxable", "vat", "exempt")
 
 
-def _revenue_rows(f: Filters, start: date, end: date, split: date | None = None) -> list[dict]:
-    """Rows per site and period of [start, end]; with ``split``, days before it are kept
-    apart (``"before": True``) so one statement reads a range and the one before it."""
+def _revenue_rows(
+    f: Filters, start: date, end: date, split: date | None = None, by_site: bool = True
+) -> list[dict]:
+    """Rows per site (or, without ``by_site``, all sites summed) and period of [start, end];
+    with ``split``, days before it are kept apart (``"before": True``) so one statement reads
+    a range and the one before it."""
     if f.unit == "month":  # whole months come from r_site_month
         ranges = [(start, end)] if split is None else [(start, _before(split)), (split, end)]
         t, where = source("r_site_day", f, *ranges)
@@ -79,7 +82,7 @@ def _revenue_rows(f: Filters, start: date, end: date, split: date | None = None)
         t = table("r_site_day")
         where = _where(t, f, start, end)
     period = _period(t.c.day, f.unit).label("period")
-    keys = [t.c.site_id, period]
+    keys = [t.c.site_id, period] if by_site else [period]
     if split is not None:
         keys.append(case((t.c.day < split, 1), else_=0).label("before"))
     stmt = (
@@ -88,8 +91,12 @@ def _revenue_rows(f: Filters, start: date, end: date, split: date | None = None)
         .group_by(*keys)
     )
     rows = []
+    codes: dict[int, str] = {}
     for r in db.session.execute(stmt):
-        code, _ = _site(r.site_id)
+        if by_site:
+            code = codes.get(r.site_id) or codes.setdefault(r.site_id, _site(r.site_id)[0])
+        else:
+            code = ""
         row = {"site": code, "period": _day_text(r.period)}
         row.update({k: int(getattr(r, k) or 0) for k in REVENUE_SUMS})
         if split is not None:
@@ -99,12 +106,13 @@ def _revenue_rows(f: Filters, start: date, end: date, split: date | None = None)
     return rows
 
 
-def _both(f: Filters) -> tuple[list[dict], list[dict]]:
+def _both(f: Filters, by_site: bool = True) -> tuple[list[dict], list[dict]]:
     """This range's revenue rows and the previous range's, in one statement."""
     prev_start, _ = f.previous()
-    rows = _revenue_rows(f, prev_start, f.end, split=f.start)
-    now = [{k: v for k, v in r.items() if k != "before"} for r in rows if not r["before"]]
-    then = [{k: v for k, v in r.items() if k != "before"} for r in rows if r["before"]]
+    now: list[dict] = []
+    then: list[dict] = []
+    for row in _revenue_rows(f, prev_start, f.end, split=f.start, by_site=by_site):
+        (then if row.pop("before") else now).append(row)
     return now, then
 
 
@@ -128,15 +136,22 @@ def revenue_compared(f: Filters) -> list[dict]:
         earlier[key] = row
     out = []
     seen = set()
+    names: dict[str, str] = {}
+
+    def name(code: str) -> str:
+        return names.get(code) or names.setdefault(code, _name(code))
+
     for row in current:
         key = (row["site"], row["period"])
         seen.add(key)
         prev = earlier.get(key, {})
-        out.append({**row, "site_name": _name(row["site"]), **_prev(prev)})
+        row["site_name"] = name(row["site"])
+        row.update(_prev(prev))
+        out.append(row)
     for key, prev in earlier.items():
         if key[1] and key not in seen:
             zero = {"site": key[0], "period": key[1], **{k: 0 for k in REVENUE_SUMS}}
-            out.append({**zero, "site_name": _name(key[0]), **_prev(prev)})
+            out.append({**zero, "site_name": name(key[0]), **_prev(prev)})
     out.sort(key=lambda r: (r["period"], r["site"]))
     return out
 
@@ -157,7 +172,7 @@ def chart_series(f: Filters) -> dict:
     prev_start, prev_end = f.previous()
     here = period_starts(f.start, f.end, f.unit)
     before = period_starts(prev_start, prev_end, f.unit)
-    current, previous = _both(f)
+    current, previous = _both(f, by_site=False)
     now: dict[str, int] = {}
     for row in current:
         now[row["period"]] = now.get(row["period"], 0) + row["total"]
@@ -334,57 +349,5 @@ def vat(f: Filters, start: date, end: date) -> list[dict]:
     ]
 
 
-FAIR_STATES = {"planned": "준비", "open": "진행 중", "closed": "마감"}
-
-
-def fairs(f: Filters) -> list[dict]:
-    """The fairs held in the range at sites in scope: gross, sales and vendors."""
-    t = table("c_fairs")
-    clauses = [t.c.date >= f.start, t.c.date <= f.end]
-    if not f.all_sites:
-        clauses.append(t.c.site_id.in_(f.site_ids))
-    stmt = select(t).where(and_(*clauses)).order_by(t.c.date, t.c.code)
-    return [
-        {
-            "code": r.code,
-            "name": r.name,
-            "date": _day_text(r.date),
-            "place": r.place or "",
-            "state": r.state,
-            "state_label": FAIR_STATES.get(r.state, r.state),
-            "gross": int(r.gross or 0),
-            "sales": int(r.sales or 0),
-            "vendors": int(r.vendors or 0),
-        }
-        for r in db.session.execute(stmt)
-    ]
-
-
-def donations(f: Filters) -> list[dict]:
-    """만원의 행복: units sold that owe a donation beside units given, per site and campaign."""
-    t, where = source("r_campaign_day", f)
-    c = table("campaigns")
-    sold, given = func.sum(t.c.sold).label("sold"), func.sum(t.c.donated).label("donated")
-    stmt = (
-        select(t.c.site_id, c.c.name, c.c.unit, sold, given)
-        .select_from(t)
-        .join(c, c.c.id == t.c.campaign_id)
-        .where(where)
-        .group_by(t.c.site_id, c.c.id, c.c.name, c.c.unit)
-    )
-    rows = []
-    for r in db.session.execute(stmt):
-        code, name = _site(r.site_id)
-        sold_n, given_n = int(r.sold or 0), int(r.donated or 0)
-        rows.append(
-            {
-                "site": code,
-                "site_name": name,
-                "campaign": r.name,
-                "unit": r.unit,
-                "sold": sold_n,
-                "donated": given_n,
-                "owed": max(sold_n - given_n, 0),
-            }
-        )
-    return sorted(rows, key=lambda r: (r["campaign"], r["site"]))
+# the fair and donation tables, in a module of their own (imported last: it uses the helpers)
+from .queries_events import donations, fairs  # noqa: E402, F401
