@@ -73,6 +73,7 @@ def move_stock(
     note: str = "",
     move_id: str | None = None,
     emit_event: bool = True,
+    event_extra: dict | None = None,
 ) -> MoveResult:
     """Apply one signed move. Taking stock out never goes below zero unless the site allows it.
 
@@ -134,6 +135,7 @@ def move_stock(
                 "ref": ref,
                 "note": note,
                 "at": now.isoformat(),
+                **(event_extra or {}),
             },
         )
     return MoveResult(row["id"], site.id, product.id, qty, reason, new_on_hand)

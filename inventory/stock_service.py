@@ -238,6 +238,13 @@ def _book(site, lines, reason, *, batch_id, user_id, note, target=None) -> Batch
         moves += [(target, p, q, "transfer_in") for p, q in merged]
     after = {}
     for where, product, qty, why in sorted(moves, key=lambda m: (m[0].id, m[1].id)):
+        # a transfer is one event per product, the sender's: it names where the goods went
+        # and the arrival's id, and central books the arrival from it (the receiving site,
+        # often a store room, has no server of its own to send it)
+        extra = None
+        if why == "transfer_out":
+            arrival = _move_id(batch_id, "transfer_in", product.id)
+            extra = {"to_site": target.code, "arrival_id": arrival}
         result = _move(
             where,
             product,
@@ -247,6 +254,8 @@ def _book(site, lines, reason, *, batch_id, user_id, note, target=None) -> Batch
             user_id=user_id,
             note=note,
             move_id=_move_id(batch_id, why, product.id),
+            emit_event=why != "transfer_in",
+            event_extra=extra,
         )
         if where.id == site.id:
             after[product.id] = result.on_hand

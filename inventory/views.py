@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from pos.api import ApiError, endpoint
 from pos.auth.service import login_required
 from pos.context import current_site
-from pos.db import db
+from pos.db import db, new_id
 
 from .models import Product, Site, StockLevel, StockMove
 from .schemas import StockMoveIn, StockMoveOut, StockOut
@@ -81,6 +81,8 @@ def post_stock_move(payload: StockMoveIn):
         if target is None or target.id == site.id:
             raise ApiError(422, "invalid_site", "받을 매장을 확인하세요", "to_site")
         qty, reason = -qty, "transfer_out"
+    # a transfer's arrival travels in the sender's event (see stock_service.transfer)
+    arrival = new_id() if target is not None else None
     try:
         result = move_stock(
             site,
@@ -91,6 +93,7 @@ def post_stock_move(payload: StockMoveIn):
             user_id=current_user.id,
             note=payload.note,
             move_id=move_id,
+            event_extra={"to_site": target.code, "arrival_id": arrival} if target else None,
         )
         if target is not None:
             move_stock(
@@ -101,6 +104,8 @@ def post_stock_move(payload: StockMoveIn):
                 ref=f"transfer:{result.id}",
                 user_id=current_user.id,
                 note=payload.note,
+                move_id=arrival,
+                emit_event=False,
             )
     except InsufficientStock as exc:
         db.session.rollback()

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import uuid
+
+from pos.sites import site_directory
+
+from .errors import Rejected
 from .facts import CCashMove, CDonation, CShift, CStockMove
 from .ingest_payloads import (
     CashMovedIn,
@@ -13,6 +18,9 @@ from .ingest_payloads import (
 )
 from .ingest_sales import local_day
 from .rollups import CFair, RCampaignDay
+
+#: the code of a stock move that names a receiving site where it must not
+MALFORMED_MOVE = "malformed"
 
 _SHIFT_CLOSE = (
     "closed_at",
@@ -30,21 +38,38 @@ _SHIFT_CLOSE = (
 def _stock_move(site, event, p: StockMoveIn, ids, out) -> None:
     product = ids.product(p.product_uid)
     day = local_day(p.at)
-    out.fact(
-        CStockMove.__table__,
-        {
-            "site_id": site.id,
-            "day": day,
-            "id": p.id,
-            "product_id": product.id,
-            "qty": p.qty,
-            "reason": p.reason,
-            "ref": p.ref,
-            "note": p.note,
-            "at": p.at,
-        },
-    )
+    arrival = _arrival_site(site, p)
+    row = {
+        "site_id": site.id,
+        "day": day,
+        "id": p.id,
+        "product_id": product.id,
+        "qty": p.qty,
+        "reason": p.reason,
+        "ref": p.ref,
+        "note": p.note,
+        "at": p.at,
+    }
+    out.fact(CStockMove.__table__, row)
     out.stock.append((site.id, product.id, p.qty, p.at))
+    if arrival is not None:  # the goods reach the other site in the same event
+        arrival_id = p.arrival_id or str(uuid.uuid5(uuid.NAMESPACE_OID, f"{p.id}:transfer_in"))
+        moved_in = {**row, "site_id": arrival, "id": arrival_id, "qty": -p.qty}
+        out.fact(CStockMove.__table__, {**moved_in, "reason": "transfer_in"})
+        out.stock.append((arrival, product.id, -p.qty, p.at))
+
+
+def _arrival_site(site, p: StockMoveIn) -> int | None:
+    """The receiving site's id of a transfer_out that names one; refuses a name that is not
+    a transfer's, the sender itself or a site central does not know."""
+    if p.to_site is None:
+        return None
+    if p.reason != "transfer_out" or p.qty >= 0 or p.to_site == site.code:
+        raise Rejected(MALFORMED_MOVE, "받는 매장은 다른 매장으로 보내는 이동에만 적습니다")
+    target = site_directory().by_code(p.to_site)
+    if target is None:
+        raise Rejected("unknown_site", f"중앙에 없는 받는 매장입니다 ({p.to_site[:40]})")
+    return target.id
 
 
 def _shift_row(site, p, **more) -> dict:

@@ -119,6 +119,9 @@ class StockMoveIn(UtcPayload):
     ref: str = Field(default="", max_length=80)
     note: str = Field(default="", max_length=200)
     at: datetime
+    #: a transfer_out names the receiving site and the id of its arrival, booked with it
+    to_site: str | None = Field(default=None, min_length=1, max_length=40)
+    arrival_id: Uid | None = None
 
 
 class ShiftOpenedIn(UtcPayload):
