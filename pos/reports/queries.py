@@ -90,17 +90,21 @@ def _revenue_rows(
         .where(where)
         .group_by(*keys)
     )
-    rows = []
     codes: dict[int, str] = {}
-    for r in db.session.execute(stmt):
+    texts: dict = {}
+    rows = []
+    # tuples, not Row attributes: a report over every site builds thousands of these
+    for r in db.session.execute(stmt).all():
+        site_id, period = (r[0], r[1]) if by_site else (None, r[0])
+        code = ""
         if by_site:
-            code = codes.get(r.site_id) or codes.setdefault(r.site_id, _site(r.site_id)[0])
-        else:
-            code = ""
-        row = {"site": code, "period": _day_text(r.period)}
-        row.update({k: int(getattr(r, k) or 0) for k in REVENUE_SUMS})
+            code = codes.get(site_id) or codes.setdefault(site_id, _site(site_id)[0])
+        day = texts.get(period) or texts.setdefault(period, _day_text(period))
+        sums = r[len(keys) :]
+        row = {"site": code, "period": day}
+        row.update(zip(REVENUE_SUMS, (int(v or 0) for v in sums), strict=True))
         if split is not None:
-            row["before"] = bool(r.before)
+            row["before"] = bool(r[len(keys) - 1])
         rows.append(row)
     rows.sort(key=lambda row: (row["period"], row["site"]))
     return rows
