@@ -158,15 +158,17 @@ def start_serve(args: list[str], env: dict, log_path: Path) -> subprocess.Popen:
         )
 
 
-def wait_healthy(proc: subprocess.Popen, base: str, log_path: Path, timeout: float) -> str:
+def wait_healthy(
+    proc: subprocess.Popen, base: str, log_path: Path, timeout: float, context=None
+) -> str:
     """Wait until the server at BASE answers /api/health; fail with its log if it exits or
-    stays silent past TIMEOUT seconds."""
+    stays silent past TIMEOUT seconds. CONTEXT: an ssl context to verify an https:// BASE."""
     deadline = time.monotonic() + timeout
     while True:
         if proc.poll() is not None:
             raise AssertionError(f"pos serve exited:\n{_tail(log_path)}")
         try:
-            with urllib.request.urlopen(f"{base}/api/health", timeout=2) as resp:
+            with urllib.request.urlopen(f"{base}/api/health", timeout=2, context=context) as resp:
                 if json.load(resp).get("ok"):
                     return base
         except (urllib.error.URLError, OSError, ValueError):

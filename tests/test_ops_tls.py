@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import ssl
 import stat
-import time
 import urllib.error
 import urllib.request
 
 import pytest
 from cryptography import x509
-from live import LiveServer, free_port, start_serve, stop_group
+from live import LiveServer, free_port, start_serve, stop_group, wait_healthy
 from support import ApiClient
 
 from pos.ops.tls import check_tls_files, make_certificates, tls_dir
@@ -21,19 +20,6 @@ from pos.ops.tls import check_tls_files, make_certificates, tls_dir
 def _get(url: str, context: ssl.SSLContext | None = None):
     with urllib.request.urlopen(url, timeout=5, context=context) as resp:
         return resp.status, resp.headers.get_all("Set-Cookie") or [], resp.read()
-
-
-def _wait(proc, url: str, context, log_path) -> None:
-    deadline = time.monotonic() + 90
-    while True:
-        assert proc.poll() is None, log_path.read_text("utf-8", errors="replace")[-4000:]
-        try:
-            if _get(url, context)[0] == 200:
-                return
-        except OSError:
-            pass
-        assert time.monotonic() < deadline, log_path.read_text("utf-8", errors="replace")
-        time.sleep(0.2)
 
 
 @pytest.fixture(scope="module")
@@ -123,7 +109,7 @@ def test_https_verified_against_the_ca_with_secure_cookies_then_plain_http(branc
     try:
         trusted = ssl.create_default_context(cafile=str(folder / "ca.pem"))
         base = f"https://127.0.0.1:{port}"
-        _wait(proc, f"{base}/api/health", trusted, branch.log_path)
+        wait_healthy(proc, base, branch.log_path, 90, context=trusted)
         status, cookies, _ = _get(f"{base}/login", trusted)
         assert status == 200
         session = [c for c in cookies if c.startswith("session=")]

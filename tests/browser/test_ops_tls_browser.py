@@ -11,13 +11,11 @@ from __future__ import annotations
 
 import re
 import ssl
-import time
-import urllib.request
 from collections.abc import Iterator
 
 import pytest
 from conftest import PORTRAIT, TABLET, login_password, own_fixtures, pages
-from live import free_port, start_serve, stop_group
+from live import free_port, start_serve, stop_group, wait_healthy
 from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
@@ -99,21 +97,6 @@ def test_plain_http_warns_then_offers_the_ca_and_the_tablet_steps(tls_server, tl
     assert pem == (tls_server.live.instance / "tls" / "ca.pem").read_bytes()
 
 
-def _wait_https(proc, url: str, context: ssl.SSLContext, log_path) -> None:
-    """Wait until URL answers 200 over HTTPS verified against the local CA."""
-    deadline = time.monotonic() + 90
-    while True:
-        assert proc.poll() is None, log_path.read_text("utf-8", errors="replace")[-4000:]
-        try:
-            with urllib.request.urlopen(url, timeout=3, context=context) as resp:
-                if resp.status == 200:
-                    return
-        except OSError:
-            pass
-        assert time.monotonic() < deadline, log_path.read_text("utf-8", errors="replace")
-        time.sleep(0.2)
-
-
 @pytest.fixture(scope="module")
 def tls_https(tls_server) -> Iterator[str]:
     """The same instance served a second time, over HTTPS, with TLS_CERT/TLS_KEY set to the
@@ -133,7 +116,7 @@ def tls_https(tls_server) -> Iterator[str]:
     try:
         base = f"https://127.0.0.1:{port}"
         trusted = ssl.create_default_context(cafile=str(folder / "ca.pem"))
-        _wait_https(proc, f"{base}/api/health", trusted, log_path)
+        wait_healthy(proc, base, log_path, 90, context=trusted)
         yield base
     finally:
         stop_group(proc)
