@@ -120,3 +120,21 @@ def test_daily_backup_time():
     assert next_run("14:30", now) == datetime(2026, 12, 2, 14, 30)
     assert next_run("13:05", now) == datetime(2026, 12, 3, 13, 5)
     assert next_run("off", now) is None and next_run("OFF", now) is None
+
+
+def test_backup_gives_way_to_the_till_once():
+    """``pos backup`` lowers its priority as it starts (before the app's imports) and again in
+    the command: it ends at nice 10, never at the bottom nice 19 or with an error."""
+    import subprocess
+    import sys
+
+    code = (
+        "import os\n"
+        "from pos.ops.backup import yield_to_sales\n"
+        "start = os.getpriority(os.PRIO_PROCESS, 0)\n"
+        "yield_to_sales(); yield_to_sales()\n"
+        "print(start, os.getpriority(os.PRIO_PROCESS, 0))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    start, after = map(int, done.stdout.split())
+    assert after == max(start, 10)
