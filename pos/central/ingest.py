@@ -115,19 +115,30 @@ def prepare(site, event) -> Prepared:
 
 
 def _add_upserts(adds: list[tuple[Table, dict]]) -> list[tuple[Table, list[dict]]]:
-    """Sum the deltas per rollup key: each key appears once in its table's statement."""
+    """Sum the deltas per rollup key: each key appears once in its table's statement. A day
+    rollup's month twin gets the same deltas, summed from the day sums (a few keys) rather
+    than once per delta."""
     sums: dict[Table, dict[tuple, dict]] = defaultdict(dict)
     for table, row in adds:
-        keys = ROLLUP_KEYS[table]
-        key = tuple(row[k] for k in keys)
-        into = sums[table].get(key)
-        if into is None:
-            into = sums[table][key] = {c.name: 0 for c in table.columns}
-            into.update(zip(keys, key, strict=True))
-        for name, value in row.items():
-            if name not in keys:
-                into[name] += value
+        _sum_into(sums[table], table, row)
+    for table in list(sums):
+        if (twin := MONTHLY.get(table)) is not None:
+            months = sums[twin]
+            for row in sums[table].values():
+                _sum_into(months, twin, {**row, "day": month_of(row["day"])})
     return [(table, list(rows.values())) for table, rows in sums.items()]
+
+
+def _sum_into(sums: dict[tuple, dict], table: Table, row: dict) -> None:
+    keys = ROLLUP_KEYS[table]
+    key = tuple(row[k] for k in keys)
+    into = sums.get(key)
+    if into is None:
+        into = sums[key] = {c.name: 0 for c in table.columns}
+        into.update(zip(keys, key, strict=True))
+    for name, value in row.items():
+        if name not in keys:
+            into[name] += value
 
 
 def _stock_rows(prepared: list[Prepared]) -> list[dict]:
@@ -154,10 +165,7 @@ def write(site, prepared: list[Prepared]) -> None:
     for p in prepared:
         for table, row in p.facts:
             facts[table].append(row)
-        for table, row in p.adds:
-            adds.append((table, row))
-            if (twin := MONTHLY.get(table)) is not None:  # the same delta, on its month
-                adds.append((twin, {**row, "day": month_of(row["day"])}))
+        adds.extend(p.adds)
     for table in sorted(facts, key=PARTITIONED.index):
         insert_new(table, facts[table])
     for table, rows in _add_upserts(adds):

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 #: a won amount on the wire (int only, never a float or a numeric string)
 Won = Annotated[int, Field(strict=True, ge=-(2**62), le=2**62)]
@@ -27,11 +27,13 @@ def _naive_utc(value: datetime) -> datetime:
     return value
 
 
+#: a time as stored: naive UTC (a validator on these fields only, not on every field of every
+#: event, which ingest paid for once per field of every sale)
+UtcTime = Annotated[datetime, AfterValidator(_naive_utc)]
+
+
 class UtcPayload(Payload):
-    @field_validator("*", mode="after")
-    @classmethod
-    def _times(cls, value):
-        return _naive_utc(value) if isinstance(value, datetime) else value
+    """A payload with times in it (they are declared ``UtcTime``)."""
 
 
 class ReceiptIn(Payload):
@@ -69,7 +71,7 @@ class SaleIn(UtcPayload):
     number: Count
     business_day: date
     receipt_no: str = Field(max_length=40)
-    created_at: datetime
+    created_at: UtcTime
     user: str | None = Field(default=None, max_length=60)
     subtotal: Won
     discount: Won
@@ -100,7 +102,7 @@ class RefundIn(UtcPayload):
     kind: str = Field(max_length=16)
     receipt_no: str = Field(max_length=40)
     business_day: date
-    created_at: datetime
+    created_at: UtcTime
     reason: str = Field(default="", max_length=200)
     total: Won
     taxable_supply: Won
@@ -118,7 +120,7 @@ class StockMoveIn(UtcPayload):
     reason: str = Field(min_length=1, max_length=24)
     ref: str = Field(default="", max_length=80)
     note: str = Field(default="", max_length=200)
-    at: datetime
+    at: UtcTime
     #: a transfer_out names the receiving site and the id of its arrival, booked with it
     to_site: str | None = Field(default=None, min_length=1, max_length=40)
     arrival_id: Uid | None = None
@@ -126,15 +128,15 @@ class StockMoveIn(UtcPayload):
 
 class ShiftOpenedIn(UtcPayload):
     id: Uid
-    opened_at: datetime
+    opened_at: UtcTime
     opening_float: Won
     user: str | None = Field(default=None, max_length=60)
 
 
 class ShiftClosedIn(UtcPayload):
     id: Uid
-    opened_at: datetime
-    closed_at: datetime
+    opened_at: UtcTime
+    closed_at: UtcTime
     opening_float: Won
     username: str | None = Field(default=None, max_length=60)
     counted_cash: Won
@@ -153,7 +155,7 @@ class CashMovedIn(UtcPayload):
     amount: Won
     reason: str = Field(default="", max_length=200)
     shift_id: str | None = Field(default=None, max_length=36)
-    created_at: datetime
+    created_at: UtcTime
     user: str | None = Field(default=None, max_length=60)
 
 
@@ -163,8 +165,8 @@ class FairIn(UtcPayload):
     date: date
     place: str = Field(default="", max_length=200)
     state: Literal["planned", "open", "closed"]
-    opened_at: datetime | None = None
-    closed_at: datetime | None = None
+    opened_at: UtcTime | None = None
+    closed_at: UtcTime | None = None
     gross: Won | None = None
     sales: Count | None = None
     vendors: Count | None = None

@@ -203,6 +203,7 @@ def apply_batch(
     ``events`` are ``EventIn`` (or ``BadEvent`` for ones that did not parse). ``dedup=False``
     is the test-only control run (``SYNC_DEDUP``): events seen before apply again."""
     from pos.central import ingest
+    from pos.central.bulk import insert_new
     from pos.central.errors import Rejected
 
     ledger = lock_site(site.id)
@@ -255,9 +256,8 @@ def apply_batch(
         result.rejected.append((ev.id, code, message))
     if prepared:
         ingest.write(site, prepared)
-    if applied_rows:
-        stmt = dialect_insert(SyncApplied.__table__).on_conflict_do_nothing()
-        db.session.execute(stmt, applied_rows)
+    if applied_rows:  # one row per event of every branch: the bulk path, not executemany
+        insert_new(SyncApplied.__table__, applied_rows)
     if rejection_rows:
         stmt = dialect_insert(SyncRejection.__table__).on_conflict_do_nothing()
         db.session.execute(stmt, rejection_rows)

@@ -81,26 +81,39 @@ class EventEnvelope(BaseModel):
     payload: Any = Field(default=None, json_schema_extra={"type": "object"})
 
     def to_event(self) -> EventIn | BadEvent:
-        import json
-
-        sent = self.model_dump(by_alias=True)
-        raw = json.dumps(sent, ensure_ascii=False, default=str)
-        kind = str(self.type or "")[:40]
         version = self.schema_version
+        kind = str(self.type or "")[:40]
         if isinstance(version, int) and not isinstance(version, bool):
             if version != SCHEMA_VERSION:
                 message = (
                     f"이벤트 형식 버전 {version}은(는) 중앙 저장소가 모릅니다 "
                     f"(지원: {SCHEMA_VERSION}). 중앙 저장소를 업데이트해야 합니다"
                 )
-                return BadEvent(self.id, self.seq, kind, "schema_unsupported", message, raw)
+                return BadEvent(self.id, self.seq, kind, "schema_unsupported", message, self._raw())
+        # the fields as sent, not a dump of the whole envelope: this runs for every event of
+        # every branch, and the payload is passed on as it is
+        sent = {
+            "id": self.id,
+            "seq": self.seq,
+            "schema": version,
+            "type": self.type,
+            "occurred_at": self.occurred_at,
+            "payload": self.payload,
+        }
         try:
             return EventIn.model_validate(sent)
         except ValidationError as exc:
             first = exc.errors(include_url=False)[0]
             part = _PARTS.get(str(first["loc"][0]) if first["loc"] else "", "내용")
             message = f"이벤트 형식이 맞지 않습니다 ({part})"
-            return BadEvent(self.id, self.seq, kind, "malformed", message, raw)
+            return BadEvent(self.id, self.seq, kind, "malformed", message, self._raw())
+
+    def _raw(self) -> str:
+        """The event as sent, for the rejections page (only a rejected event needs it)."""
+        import json
+
+        sent = self.model_dump(by_alias=True)
+        return json.dumps(sent, ensure_ascii=False, default=str)
 
 
 class PushIn(BaseModel):
