@@ -17,6 +17,7 @@ SIGTERM or SIGINT stops them all gently.
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import multiprocessing
 import os
@@ -138,6 +139,10 @@ def _web_worker(config: Config, sockets, shutdown, threads: int, parent: int) ->
     wsgi = head_first(_whole_body(create_app()))
     app = _Limits(LoginShield(wrap_app(wsgi, config.wsgi_max_body_size, "wsgi")))
     config.errorlog = _server_log()
+    # the app and its libraries (a few hundred thousand objects) live as long as the process:
+    # out of the cyclic collector's sight, a full collection no longer walks them all in the
+    # middle of a sync batch or a sale
+    gc.freeze()
 
     async def main() -> None:
         loop = asyncio.get_running_loop()
