@@ -93,6 +93,31 @@ def test_bad_events_are_rejected_with_reasons_and_the_rest_applies(central, bran
     assert len(_rejections(central)) == 3
 
 
+def test_a_nul_character_rejects_its_event_not_the_batch(central, branch):
+    """PostgreSQL stores no NUL character: one in a line's name or in the event's type used
+    to fail the whole batch (503, sent again for ever); now only that event is refused."""
+    good = _sales(branch, 2)
+    in_name = copy.deepcopy(good[0])
+    in_name["payload"]["lines"][0]["name"] = "아메리\x00카노"
+    in_type = {**copy.deepcopy(good[1]), "id": str(uuid.uuid4()), "type": "sale.\x00completed"}
+    token = issue_token(central)
+    before = central_sales(central)
+
+    resp = push(central, token, renumber([in_name, in_type, good[1]]))
+    assert resp.status_code == 200, resp.get_json()
+    body = resp.get_json()
+    assert body["acked"] == [good[1]["id"]]
+    assert {r["id"]: r["error"]["code"] for r in body["rejected"]} == {
+        in_name["id"]: "malformed",
+        in_type["id"]: "malformed",
+    }
+    assert body["high_water"] == 3
+    assert central_sales(central)["sales"] - before["sales"] == 1
+    rows = _rejections(central)
+    assert [(seq, code) for seq, code, _, _ in rows] == [(1, "malformed"), (2, "malformed")]
+    assert all("\x00" not in payload for _, _, _, payload in rows)
+
+
 def test_an_event_without_its_parts_is_malformed_not_a_failed_batch(central, branch):
     good = _sales(branch, 1)
     token = issue_token(central)

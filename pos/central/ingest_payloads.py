@@ -7,13 +7,16 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 #: a won amount on the wire (int only, never a float or a numeric string)
 Won = Annotated[int, Field(strict=True, ge=-(2**62), le=2**62)]
 Count = Annotated[int, Field(strict=True, ge=-(2**31), le=2**31 - 1)]
-Uid = Annotated[str, Field(min_length=1, max_length=36)]
-Brn = Annotated[str, Field(min_length=10, max_length=10)]
+#: text without NUL characters: PostgreSQL stores none, and one would fail the whole batch
+#: (a 503 the branch retried for ever) instead of rejecting its event
+Text = Annotated[str, StringConstraints(pattern=r"^[^\x00]*$")]
+Uid = Annotated[Text, Field(min_length=1, max_length=36)]
+Brn = Annotated[Text, Field(min_length=10, max_length=10)]
 
 
 class Payload(BaseModel):
@@ -38,7 +41,7 @@ class UtcPayload(Payload):
 
 class ReceiptIn(Payload):
     vendor_brn: Brn
-    vendor_name: str = Field(max_length=200)
+    vendor_name: Text = Field(max_length=200)
     total: Won
     taxable_supply: Won
     vat: Won
@@ -48,8 +51,8 @@ class ReceiptIn(Payload):
 class SaleLineIn(Payload):
     product_uid: Uid
     vendor_brn: Brn
-    sku: str = Field(max_length=40)
-    name: str = Field(max_length=200)
+    sku: Text = Field(max_length=40)
+    name: Text = Field(max_length=200)
     tax: Literal["taxable", "exempt"]
     qty: Count
     unit_price: Won
@@ -58,11 +61,11 @@ class SaleLineIn(Payload):
     discount: Won
     track_stock: bool = False
     #: the 만원의 행복 campaign the line counted for when sold (a snapshot), by name
-    campaign: str | None = Field(default=None, max_length=60)
+    campaign: Text | None = Field(default=None, max_length=60)
 
 
 class PaymentIn(Payload):
-    method: str = Field(min_length=1, max_length=20)
+    method: Text = Field(min_length=1, max_length=20)
     amount: Won
 
 
@@ -70,9 +73,9 @@ class SaleIn(UtcPayload):
     id: Uid
     number: Count
     business_day: date
-    receipt_no: str = Field(max_length=40)
+    receipt_no: Text = Field(max_length=40)
     created_at: UtcTime
-    user: str | None = Field(default=None, max_length=60)
+    user: Text | None = Field(default=None, max_length=60)
     subtotal: Won
     discount: Won
     total: Won
@@ -93,17 +96,17 @@ class RefundLineIn(Payload):
     qty: Count
     amount: Won
     restocked: bool = False
-    campaign: str | None = Field(default=None, max_length=60)
+    campaign: Text | None = Field(default=None, max_length=60)
 
 
 class RefundIn(UtcPayload):
     id: Uid
     sale_id: Uid
-    kind: str = Field(max_length=16)
-    receipt_no: str = Field(max_length=40)
+    kind: Text = Field(max_length=16)
+    receipt_no: Text = Field(max_length=40)
     business_day: date
     created_at: UtcTime
-    reason: str = Field(default="", max_length=200)
+    reason: Text = Field(default="", max_length=200)
     total: Won
     taxable_supply: Won
     vat: Won
@@ -117,12 +120,12 @@ class StockMoveIn(UtcPayload):
     id: Uid
     product_uid: Uid
     qty: Count
-    reason: str = Field(min_length=1, max_length=24)
-    ref: str = Field(default="", max_length=80)
-    note: str = Field(default="", max_length=200)
+    reason: Text = Field(min_length=1, max_length=24)
+    ref: Text = Field(default="", max_length=80)
+    note: Text = Field(default="", max_length=200)
     at: UtcTime
     #: a transfer_out names the receiving site and the id of its arrival, booked with it
-    to_site: str | None = Field(default=None, min_length=1, max_length=40)
+    to_site: Text | None = Field(default=None, min_length=1, max_length=40)
     arrival_id: Uid | None = None
 
 
@@ -130,7 +133,7 @@ class ShiftOpenedIn(UtcPayload):
     id: Uid
     opened_at: UtcTime
     opening_float: Won
-    user: str | None = Field(default=None, max_length=60)
+    user: Text | None = Field(default=None, max_length=60)
 
 
 class ShiftClosedIn(UtcPayload):
@@ -138,7 +141,7 @@ class ShiftClosedIn(UtcPayload):
     opened_at: UtcTime
     closed_at: UtcTime
     opening_float: Won
-    username: str | None = Field(default=None, max_length=60)
+    username: Text | None = Field(default=None, max_length=60)
     counted_cash: Won
     expected_cash: Won
     over_short: Won
@@ -151,19 +154,19 @@ class ShiftClosedIn(UtcPayload):
 
 class CashMovedIn(UtcPayload):
     id: Uid
-    kind: str = Field(min_length=1, max_length=16)
+    kind: Text = Field(min_length=1, max_length=16)
     amount: Won
-    reason: str = Field(default="", max_length=200)
-    shift_id: str | None = Field(default=None, max_length=36)
+    reason: Text = Field(default="", max_length=200)
+    shift_id: Text | None = Field(default=None, max_length=36)
     created_at: UtcTime
-    user: str | None = Field(default=None, max_length=60)
+    user: Text | None = Field(default=None, max_length=60)
 
 
 class FairIn(UtcPayload):
-    code: str = Field(min_length=1, max_length=32)
-    name: str = Field(max_length=120)
+    code: Text = Field(min_length=1, max_length=32)
+    name: Text = Field(max_length=120)
     date: date
-    place: str = Field(default="", max_length=200)
+    place: Text = Field(default="", max_length=200)
     state: Literal["planned", "open", "closed"]
     opened_at: UtcTime | None = None
     closed_at: UtcTime | None = None
@@ -174,8 +177,8 @@ class FairIn(UtcPayload):
 
 class DonationIn(Payload):
     id: Uid
-    campaign: str = Field(min_length=1, max_length=60)
+    campaign: Text = Field(min_length=1, max_length=60)
     qty: Count = Field(ge=1)
     day: date
-    recipient: str = Field(default="", max_length=120)
+    recipient: Text = Field(default="", max_length=120)
     product_uid: Uid | None = None

@@ -17,6 +17,8 @@ from pos.outbox import SCHEMA_VERSION
 MAX_EVENTS = 1000
 #: seqs are 64-bit on central (a branch's outbox only grows)
 MAX_SEQ = 2**63 - 1
+#: no NUL characters in what is stored as text (PostgreSQL refuses them: the whole batch)
+NO_NUL = r"^[^\x00]*$"
 
 
 class EventIn(BaseModel):
@@ -27,12 +29,12 @@ class EventIn(BaseModel):
     model_config = ConfigDict(populate_by_name=True)
 
     #: the event's UUID (made where the change happened)
-    id: str = Field(min_length=1, max_length=36)
+    id: str = Field(min_length=1, max_length=36, pattern=NO_NUL)
     #: the branch outbox seq: the site's push order
     seq: int = Field(ge=1, le=MAX_SEQ)
     #: event format version
     schema_version: int = Field(alias="schema", ge=0, le=2**31 - 1)
-    type: str = Field(min_length=1, max_length=40)
+    type: str = Field(min_length=1, max_length=40, pattern=NO_NUL)
     #: when the change happened on the branch (UTC)
     occurred_at: datetime
     payload: dict[str, Any]
@@ -71,7 +73,7 @@ class EventEnvelope(BaseModel):
 
     model_config = ConfigDict(extra="allow", populate_by_name=True)
 
-    id: str = Field(min_length=1, max_length=36)
+    id: str = Field(min_length=1, max_length=36, pattern=NO_NUL)
     seq: int = Field(ge=1, le=MAX_SEQ)
     schema_version: Any = Field(default=None, alias="schema", json_schema_extra={"type": "integer"})
     type: Any = Field(default=None, json_schema_extra={"type": "string", "maxLength": 40})
@@ -82,7 +84,7 @@ class EventEnvelope(BaseModel):
 
     def to_event(self) -> EventIn | BadEvent:
         version = self.schema_version
-        kind = str(self.type or "")[:40]
+        kind = str(self.type or "").replace("\x00", "")[:40]
         if isinstance(version, int) and not isinstance(version, bool):
             if version != SCHEMA_VERSION:
                 message = (
