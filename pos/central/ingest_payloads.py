@@ -14,7 +14,8 @@ Won = Annotated[int, Field(strict=True, ge=-(2**62), le=2**62)]
 Count = Annotated[int, Field(strict=True, ge=-(2**31), le=2**31 - 1)]
 #: text without NUL characters: PostgreSQL stores none, and one would fail the whole batch
 #: (a 503 the branch retried for ever) instead of rejecting its event
-Text = Annotated[str, StringConstraints(pattern=r"^[^\x00]*$")]
+NO_NUL = r"^[^\x00]*$"
+Text = Annotated[str, StringConstraints(pattern=NO_NUL)]
 Uid = Annotated[Text, Field(min_length=1, max_length=36)]
 Brn = Annotated[Text, Field(min_length=10, max_length=10)]
 
@@ -33,10 +34,6 @@ def _naive_utc(value: datetime) -> datetime:
 #: a time as stored: naive UTC (a validator on these fields only, not on every field of every
 #: event, which ingest paid for once per field of every sale)
 UtcTime = Annotated[datetime, AfterValidator(_naive_utc)]
-
-
-class UtcPayload(Payload):
-    """A payload with times in it (they are declared ``UtcTime``)."""
 
 
 class ReceiptIn(Payload):
@@ -69,7 +66,7 @@ class PaymentIn(Payload):
     amount: Won
 
 
-class SaleIn(UtcPayload):
+class SaleIn(Payload):
     id: Uid
     number: Count
     business_day: date
@@ -99,7 +96,7 @@ class RefundLineIn(Payload):
     campaign: Text | None = Field(default=None, max_length=60)
 
 
-class RefundIn(UtcPayload):
+class RefundIn(Payload):
     id: Uid
     sale_id: Uid
     kind: Text = Field(max_length=16)
@@ -116,7 +113,7 @@ class RefundIn(UtcPayload):
     receipts: list[ReceiptIn] = Field(min_length=1, max_length=100)
 
 
-class StockMoveIn(UtcPayload):
+class StockMoveIn(Payload):
     id: Uid
     product_uid: Uid
     qty: Count
@@ -129,14 +126,14 @@ class StockMoveIn(UtcPayload):
     arrival_id: Uid | None = None
 
 
-class ShiftOpenedIn(UtcPayload):
+class ShiftOpenedIn(Payload):
     id: Uid
     opened_at: UtcTime
     opening_float: Won
     user: Text | None = Field(default=None, max_length=60)
 
 
-class ShiftClosedIn(UtcPayload):
+class ShiftClosedIn(Payload):
     id: Uid
     opened_at: UtcTime
     closed_at: UtcTime
@@ -152,7 +149,7 @@ class ShiftClosedIn(UtcPayload):
     discounts: Won = 0
 
 
-class CashMovedIn(UtcPayload):
+class CashMovedIn(Payload):
     id: Uid
     kind: Text = Field(min_length=1, max_length=16)
     amount: Won
@@ -162,7 +159,7 @@ class CashMovedIn(UtcPayload):
     user: Text | None = Field(default=None, max_length=60)
 
 
-class FairIn(UtcPayload):
+class FairIn(Payload):
     code: Text = Field(min_length=1, max_length=32)
     name: Text = Field(max_length=120)
     date: date

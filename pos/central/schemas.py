@@ -11,14 +11,13 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from pos.central.ingest_payloads import NO_NUL
 from pos.outbox import SCHEMA_VERSION
 
 #: a branch batches SYNC_BATCH (200) events; more than this in one request is refused
 MAX_EVENTS = 1000
 #: seqs are 64-bit on central (a branch's outbox only grows)
 MAX_SEQ = 2**63 - 1
-#: no NUL characters in what is stored as text (PostgreSQL refuses them: the whole batch)
-NO_NUL = r"^[^\x00]*$"
 
 
 class EventIn(BaseModel):
