@@ -133,9 +133,11 @@ def _web_worker(config: Config, sockets, shutdown, threads: int, parent: int) ->
     from hypercorn.utils import wrap_app
 
     from . import create_app
+    from .db import leave_checkpoints_to_the_background
     from .shield import LoginShield
     from .wsgi import head_first
 
+    leave_checkpoints_to_the_background()
     wsgi = head_first(_whole_body(create_app()))
     app = _Limits(LoginShield(wrap_app(wsgi, config.wsgi_max_body_size, "wsgi")))
     config.errorlog = _server_log()

@@ -11,9 +11,11 @@ import threading
 import time
 from datetime import datetime, timedelta
 
+import pytest
 from live import LiveServer
 
 from pos.ops.backup import copy_database, list_backups
+from pos.ops.daily import checkpoint_in_background
 
 
 def _wait_for_copies(folder, count: int, timeout: float) -> list[str]:
@@ -115,3 +117,45 @@ def test_copy_of_a_large_database_finishes_while_writes_go_on(tmp_path):
     # one snapshot: every row written before the copy began, none of the later ones torn
     assert 60_000 + before <= rows <= 60_000 + after
     assert mode == "delete" and not os.path.exists(target + "-wal")
+
+
+def _wal_database(path) -> sqlite3.Connection:
+    """A till's connection as ``pos serve``'s web workers make it: checkpoints left to others."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA wal_autocheckpoint=0")
+    conn.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, body BLOB)")
+    return conn
+
+
+def test_the_daily_worker_copies_the_wal_into_the_database(tmp_path):
+    """Sales commit into the WAL only; the worker's checkpoint carries them into the file."""
+    path = tmp_path / "pos.sqlite3"
+    till = _wal_database(path)
+    till.executemany("INSERT INTO t (body) VALUES (randomblob(1000))", [()] * 3000)
+    before = os.path.getsize(path)
+    assert os.path.getsize(str(path) + "-wal") > 3_000_000, "the rows should wait in the WAL"
+    stop = threading.Event()
+    worker = threading.Thread(target=checkpoint_in_background, args=(str(path), stop, 0.05))
+    worker.start()
+    try:
+        deadline = time.monotonic() + 20
+        while os.path.getsize(path) < before + 3_000_000 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        till.executemany("INSERT INTO t (body) VALUES (x'00')", [()] * 10)  # selling goes on
+    finally:
+        stop.set()
+        worker.join(10)
+    assert not worker.is_alive()
+    assert os.path.getsize(path) >= before + 3_000_000, "the WAL never reached the database"
+    assert till.execute("SELECT count(*) FROM t").fetchone() == (3010,)
+    till.close()
+    assert _intact(str(path))
+
+
+def test_the_checkpointer_never_makes_an_empty_database(tmp_path):
+    """The database gone (a restore half-done by hand): no empty file appears in its place."""
+    path = tmp_path / "gone.sqlite3"
+    with pytest.raises(sqlite3.OperationalError):
+        checkpoint_in_background(str(path), threading.Event(), 0.01)
+    assert not path.exists()

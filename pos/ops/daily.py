@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import os
 import signal
+import sqlite3
 import sys
+import threading
 import time
 from datetime import datetime, timedelta
+from urllib.parse import quote
 
 import click
 from flask import current_app
@@ -35,6 +38,25 @@ def hold_serving_lock(db_path: str) -> int | None:
         os.close(fd)
         return None
     return fd
+
+
+def checkpoint_in_background(db_path: str, stop: threading.Event, every: float = 1.0) -> None:
+    """Copy the WAL into the database once a second, beside the sales rather than inside one.
+
+    ``pos serve``'s web workers leave this to us (``pos.db.autocheckpoint_pages``). PASSIVE
+    never waits for a writer or a reader: a till that is selling keeps selling, and what a
+    backup's snapshot holds back is copied on the next turn after it ends."""
+    # mode=rw: never makes an empty database where the real one went missing
+    uri = f"file:{quote(db_path)}?mode=rw"
+    conn = sqlite3.connect(uri, uri=True, timeout=15, isolation_level=None)
+    try:
+        while not stop.wait(every):
+            try:
+                conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+            except sqlite3.Error:  # busy, or the disk is full: the next turn tries again
+                pass
+    finally:
+        conn.close()
 
 
 def next_run(at: str, now: datetime) -> datetime | None:
@@ -68,8 +90,8 @@ def first_run(app, now: datetime) -> datetime | None:
 @click.command("backup-daily")
 @with_appcontext
 def backup_daily_cmd() -> None:
-    """Back up once a day at BACKUP_AT until stopped (pos serve runs one)."""
-    from .backup import BackupError, make_backup, yield_to_sales
+    """Back up once a day at BACKUP_AT until stopped (pos serve runs one), and checkpoint
+    the WAL meanwhile."""
     from .schema import sqlite_path
 
     app = current_app._get_current_object()
@@ -80,6 +102,23 @@ def backup_daily_cmd() -> None:
     stopping = []
     signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
     parent = int(os.environ.get("POS_SYNC_PARENT") or 0)
+    done = threading.Event()
+    # started before the backup thread lowers its priority: a checkpoint is the sales' own
+    # work, done elsewhere
+    checkpointer = threading.Thread(
+        target=checkpoint_in_background, args=(path, done), name="pos-checkpoint", daemon=True
+    )
+    checkpointer.start()
+    try:
+        _daily(app, stopping, parent)
+    finally:
+        done.set()
+        checkpointer.join(5)
+
+
+def _daily(app, stopping: list, parent: int) -> None:
+    from .backup import BackupError, make_backup, yield_to_sales
+
     yield_to_sales()
     due = first_run(app, datetime.now())
     at = app.config.get("BACKUP_AT") or "off"
