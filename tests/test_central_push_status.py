@@ -167,3 +167,34 @@ def test_the_branch_catches_up_its_own_outbox_once(branch):
     sell(branch, 1)
     with branch.app_context():
         assert catch_up() == 1
+
+
+def test_catch_up_goes_in_short_transactions_and_stops_once_caught_up(branch, monkeypatch):
+    """Each write transaction applies a few events (sales wait for none of them long), a
+    round reads no more than its limit, and a round that has caught up ends instead of
+    chasing every new sale with a transaction of its own."""
+    from sqlalchemy import event
+
+    from pos.central import local
+    from pos.outbox import OutboxEvent
+
+    monkeypatch.setattr(local, "CHUNK", 2)
+    monkeypatch.setattr(local, "PAUSE", 0)
+    sell(branch, 4)
+    with branch.app_context():
+        waiting = db.session.scalar(select(func.count()).select_from(OutboxEvent))
+        db.session.rollback()
+        writes: list[int] = []
+
+        def count(_conn) -> None:
+            writes.append(1)
+
+        event.listen(db.engine, "commit", count)
+        try:
+            assert local.catch_up(limit=3) == 3  # a chunk of 2, then one of 1
+            assert len(writes) == 2
+            writes.clear()
+            assert local.catch_up() == waiting - 3
+            assert len(writes) == (waiting - 3) // 2 + 1  # the last chunk finds it caught up
+        finally:
+            event.remove(db.engine, "commit", count)
