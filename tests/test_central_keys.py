@@ -25,6 +25,7 @@ DISTRIBUTED = {
     "c_fairs",
     "r_site_day",
     "r_site_hour",
+    "r_site_hour_month",
     "r_product_day",
     "r_vendor_day",
     "r_method_day",

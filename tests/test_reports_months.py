@@ -62,7 +62,30 @@ def _four_months(branch):
                 back = refund(boss, sold[0]["id"], lines=[(1, 1)], amount=4500)
                 got.update(refunds=1)
                 got.subtract(total=back["total"], vat=back["vat"], exempt=back["exempt"])
-    return m3.replace(day=10), today, want
+    return m3.replace(day=10), today, want, days
+
+
+def _cells(api: ApiClient, start: date, end: date) -> Counter:
+    query = {"from": start.isoformat(), "to": end.isoformat(), "site": "CAFE03"}
+    rows = api.get("/api/reports/heatmap", query_string=query).get_json()["rows"]
+    cells = Counter()
+    for r in rows:
+        cells[(r["weekday"], r["hour"], "sales")] += r["sales"]
+        cells[(r["weekday"], r["hour"], "total")] += r["total"]
+    return cells
+
+
+def _check_heatmap(api: ApiClient, start: date, end: date, days: list[date]) -> None:
+    """The heatmap of the whole range (two whole months read from r_site_hour_month) equals
+    its sale days read one by one (each from the day rollup alone), cell by cell."""
+    whole = _cells(api, start, end)
+    each = Counter()
+    for day in days:
+        each.update(_cells(api, day, day))
+    assert +whole == +each
+    assert sum(v for k, v in whole.items() if k[2] == "sales") == len(days)
+    noon = [(d.weekday(), 12, "sales") for d in days[:-1]]  # past days sold at noon in Seoul
+    assert all(whole[cell] >= 1 for cell in noon), whole
 
 
 def _check(api: ApiClient, start: date, end: date, want: dict[str, Counter]) -> None:
@@ -98,12 +121,14 @@ def _check(api: ApiClient, start: date, end: date, want: dict[str, Counter]) -> 
 def test_central_reads_whole_months_from_the_month_rollups(app_factory):
     branch = app_factory("sqlite")
     central = app_factory("postgresql", POS_ROLE="central")
-    start, end, want = _four_months(branch)
+    start, end, want, days = _four_months(branch)
     ingest_into(central, "CAFE03", outbox(branch, "CAFE03"))
     _check(manager(central), start, end, want)
+    _check_heatmap(manager(central), start, end, days)
 
 
 def test_a_branch_reads_its_own_months_the_same_way(app_factory):
     branch = app_factory("sqlite")
-    start, end, want = _four_months(branch)
+    start, end, want, days = _four_months(branch)
     _check(manager(branch), start, end, want)
+    _check_heatmap(manager(branch), start, end, days)

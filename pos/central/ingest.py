@@ -25,7 +25,7 @@ from .errors import Rejected
 from .facts import PARTITIONED, CStockLevel
 from .ingest_catalog import Resolver
 from .partitions import ensure_months
-from .rollups import MONTHLY, ROLLUP_KEYS, month_of
+from .rollups import MONTHLY, ROLLUP_KEYS, month_row
 
 MALFORMED = "malformed"
 
@@ -125,7 +125,7 @@ def _add_upserts(adds: list[tuple[Table, dict]]) -> list[tuple[Table, list[dict]
         if (twin := MONTHLY.get(table)) is not None:
             months = sums[twin]
             for row in sums[table].values():
-                _sum_into(months, twin, {**row, "day": month_of(row["day"])})
+                _sum_into(months, twin, month_row(twin, row))
     return [(table, list(rows.values())) for table, rows in sums.items()]
 
 

@@ -87,6 +87,28 @@ class RSiteHour(db.Model):
     total: Mapped[int] = _won()
 
 
+class RSiteHourMonth(db.Model):
+    """The heatmap's month rollup: per site, month, weekday and hour. A day's weekday is lost
+    once days are summed into months, so unlike the other twins it keys by it (0 = 월)."""
+
+    __tablename__ = "r_site_hour_month"
+    __table_args__ = (
+        Index(
+            "ix_r_site_hour_month_day",
+            "day",
+            postgresql_include=["weekday", "hour", "sales", "total"],
+        ),
+    )
+
+    site_id: Mapped[int] = _site()
+    #: the month's first day
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    weekday: Mapped[int] = mapped_column(Integer, primary_key=True)
+    hour: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sales: Mapped[int] = _count()
+    total: Mapped[int] = _won()
+
+
 class RProductDay(db.Model):
     __tablename__ = "r_product_day"
     __table_args__ = (
@@ -178,6 +200,7 @@ class CFair(db.Model):
 ROLLUP_KEYS = {
     RSiteDay.__table__: ("site_id", "day"),
     RSiteHour.__table__: ("site_id", "day", "hour"),
+    RSiteHourMonth.__table__: ("site_id", "day", "weekday", "hour"),
     RProductDay.__table__: ("site_id", "day", "product_id"),
     RVendorDay.__table__: ("site_id", "day", "vendor_id"),
     RMethodDay.__table__: ("site_id", "day", "method"),
@@ -203,7 +226,7 @@ def _month_twin(day_table: Table) -> Table:
     return Table(day_table.name.removesuffix("_day") + "_month", db.metadata, *columns)
 
 
-#: day rollup → its month twin (none for r_site_hour: the heatmap needs each day's weekday)
+#: day rollup → its month twin
 MONTHLY: dict[Table, Table] = {
     t: _month_twin(t)
     for t in (
@@ -215,30 +238,48 @@ MONTHLY: dict[Table, Table] = {
     )
 }
 ROLLUP_KEYS.update({month: ROLLUP_KEYS[day] for day, month in MONTHLY.items()})
+MONTHLY[RSiteHour.__table__] = RSiteHourMonth.__table__
 
 
 def month_of(day: date) -> date:
     return day.replace(day=1)
 
 
+def month_row(twin: Table, row: dict) -> dict:
+    """A day rollup's row as a row of its month twin (and its weekday where the twin keeps
+    one)."""
+    day = row["day"]
+    out = {**row, "day": month_of(day)}
+    if "weekday" in twin.c:
+        out["weekday"] = day.weekday()
+    return out
+
+
+def month_sql(dialect: str) -> tuple[str, str]:
+    """The month's first day and the weekday (0 = Monday) of a ``day`` column, as SQL."""
+    if dialect == "postgresql":
+        return "CAST(date_trunc('month', day) AS date)", "CAST(extract(isodow FROM day) AS int) - 1"
+    return "date(day, 'start of month')", "(CAST(strftime('%w', day) AS INTEGER) + 6) % 7"
+
+
 def rebuild_months(session) -> None:
     """Fill the month twins from the day rollups (the benchmark loads day rows with COPY)."""
-    if session.get_bind().dialect.name == "postgresql":
-        month = "CAST(date_trunc('month', day) AS date)"
-    else:
-        month = "date(day, 'start of month')"
+    month, weekday = month_sql(session.get_bind().dialect.name)
     for day_table, month_table in MONTHLY.items():
-        keys = [c.name for c in day_table.columns if c.primary_key and c.name != "day"]
-        sums = [c.name for c in day_table.columns if not c.primary_key]
-        site = keys.pop(0)
-        cols = ", ".join((site, "day", *keys, *sums))
-        picked = ", ".join((site, month, *keys, *(f"SUM({c})" for c in sums)))
-        group = ", ".join((site, month, *keys))
         session.execute(delete(month_table))
-        # every name comes from the table definitions above, never from input
-        session.execute(
-            text(
-                f"INSERT INTO {month_table.name} ({cols}) "  # noqa: S608
-                f"SELECT {picked} FROM {day_table.name} GROUP BY {group}"
-            )
-        )
+        session.execute(text(fill_month_sql(day_table.name, month_table, month, weekday)))
+
+
+def fill_month_sql(day_name: str, month_table: Table, month: str, weekday: str) -> str:
+    """INSERT … SELECT of a month twin from its day rollup."""
+    made = {"day": month, "weekday": weekday}
+    keys = [c.name for c in month_table.columns if c.primary_key]
+    sums = [c.name for c in month_table.columns if not c.primary_key]
+    picked = [made.get(k, k) for k in keys]
+    cols = ", ".join((*keys, *sums))
+    # every name comes from the table definitions above, never from input
+    return (
+        f"INSERT INTO {month_table.name} ({cols}) "  # noqa: S608
+        f"SELECT {', '.join(picked)}, {', '.join(f'SUM({c})' for c in sums)} "
+        f"FROM {day_name} GROUP BY {', '.join(picked)}"
+    )

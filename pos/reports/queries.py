@@ -1,20 +1,21 @@
 """The report queries, over the rollups ingest keeps (r_site_day, r_site_hour, r_product_day,
-r_vendor_day, r_method_day, r_campaign_day, c_fairs) and never over sale lines, so a dashboard
-over 250 sites and two years stays a few indexed GROUP BYs. SQLAlchemy Core, one statement per
-table; the site's code and names come from the directory and the catalog tables."""
+r_vendor_day, r_method_day, r_campaign_day, their month twins, c_fairs) and never over sale
+lines, so a dashboard over 250 sites and two years stays a few indexed GROUP BYs. SQLAlchemy
+Core, one statement per table; the site's code and names come from the directory and the
+catalog tables."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
 from sqlalchemy import Integer as SqlInteger
-from sqlalchemy import Table, and_, case, cast, func, select
+from sqlalchemy import Table, and_, case, cast, func, or_, select, union_all
 
 from pos.db import db
 from pos.sites import site_directory
 
 from .filters import Filters, period_starts
-from .sources import source
+from .sources import source, whole_months
 
 
 def table(name: str) -> Table:
@@ -226,14 +227,26 @@ def summary(f: Filters) -> dict:
 
 
 def heatmap(f: Filters) -> list[dict]:
-    """Sales by weekday (0 = 월) and local hour: count and won (sales, before refunds)."""
+    """Sales by weekday (0 = 월) and local hour: count and won (sales, before refunds). Whole
+    months come from r_site_hour_month (keyed by weekday), the ragged ends from r_site_hour."""
     t = table("r_site_hour")
     weekday = _weekday(t.c.day).label("weekday")
+    months = whole_months(f.start, f.end)
+    days = _where(t, f)
+    if months is not None:
+        days = and_(days, or_(t.c.day < months[0], t.c.day >= months[1]))
+    parts = [select(weekday, t.c.hour, t.c.sales, t.c.total).where(days)]
+    if months is not None:
+        m = table("r_site_hour_month")
+        inside = [m.c.day >= months[0], m.c.day < months[1]]
+        if not f.all_sites:
+            inside.append(m.c.site_id.in_(f.site_ids))
+        parts.append(select(m.c.weekday, m.c.hour, m.c.sales, m.c.total).where(*inside))
+    u = union_all(*parts).subquery("cells") if len(parts) > 1 else parts[0].subquery("cells")
     stmt = (
-        select(weekday, t.c.hour, func.sum(t.c.sales).label("sales"), func.sum(t.c.total))
-        .where(_where(t, f))
-        .group_by(weekday, t.c.hour)
-        .order_by(weekday, t.c.hour)
+        select(u.c.weekday, u.c.hour, func.sum(u.c.sales), func.sum(u.c.total))
+        .group_by(u.c.weekday, u.c.hour)
+        .order_by(u.c.weekday, u.c.hour)
     )
     return [
         {"weekday": int(w), "hour": int(h), "sales": int(s or 0), "total": int(tot or 0)}
