@@ -31,6 +31,7 @@ DISTRIBUTED = {
     "r_method_day",
     "r_campaign_day",
     "r_site_month",
+    "r_site_week",
     "r_product_month",
     "r_vendor_month",
     "r_method_month",

@@ -1,7 +1,8 @@
-"""Long ranges read whole months from the month rollups (r_*_month) and the ragged ends from the
-day rollups: over four months of real sales and a refund, every figure equals what the branch's
-own sales add up to, on central (PostgreSQL, fed by ingest) and on the branch itself (SQLite,
-its local catch-up), and a month-long range agrees with the same range read day by day."""
+"""Long ranges read whole months from the month rollups (r_*_month), or whole weeks from
+r_site_week, and the ragged ends from the day rollups: over four months of real sales and a
+refund, every figure equals what the branch's own sales add up to, on central (PostgreSQL, fed
+by ingest) and on the branch itself (SQLite, its local catch-up), and a month-long range agrees
+with the same range read day by day."""
 
 from __future__ import annotations
 
@@ -99,6 +100,18 @@ def _check(api: ApiClient, start: date, end: date, want: dict[str, Counter]) -> 
     whole = sum(s["total"] for s in want.values())
     by_day = api.get("/api/reports/revenue", query_string=query).get_json()["rows"]
     assert sum(r["total"] for r in by_day) == whole
+    # by week (whole weeks from r_site_week, the ends by day) = the days summed per Monday
+    weeks = Counter()
+    for r in by_day:
+        day = date.fromisoformat(r["period"])
+        weeks[(day - timedelta(days=day.weekday())).isoformat(), "total"] += r["total"]
+        weeks[(day - timedelta(days=day.weekday())).isoformat(), "sales"] += r["sales"]
+    by_week = api.get("/api/reports/revenue", query_string={**query, "by": "week"}).get_json()
+    got_weeks = Counter()
+    for r in by_week["rows"]:
+        got_weeks[r["period"], "total"] += r["total"]
+        got_weeks[r["period"], "sales"] += r["sales"]
+    assert +got_weeks == +weeks
     summary = api.get("/api/reports/summary", query_string=query).get_json()
     assert summary["current"]["total"] == whole
     assert summary["current"]["sales"] == sum(s["sales"] for s in want.values())

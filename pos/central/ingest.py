@@ -25,7 +25,7 @@ from .errors import Rejected
 from .facts import PARTITIONED, CStockLevel
 from .ingest_catalog import Resolver
 from .partitions import ensure_months
-from .rollups import MONTHLY, ROLLUP_KEYS, month_row
+from .rollups import ROLLUP_KEYS, TWINS, twin_row
 
 MALFORMED = "malformed"
 
@@ -116,16 +116,16 @@ def prepare(site, event) -> Prepared:
 
 def _add_upserts(adds: list[tuple[Table, dict]]) -> list[tuple[Table, list[dict]]]:
     """Sum the deltas per rollup key: each key appears once in its table's statement. A day
-    rollup's month twin gets the same deltas, summed from the day sums (a few keys) rather
-    than once per delta."""
+    rollup's month (and week) twins get the same deltas, summed from the day sums (a few
+    keys) rather than once per delta."""
     sums: dict[Table, dict[tuple, dict]] = defaultdict(dict)
     for table, row in adds:
         _sum_into(sums[table], table, row)
     for table in list(sums):
-        if (twin := MONTHLY.get(table)) is not None:
-            months = sums[twin]
+        for twin in TWINS.get(table, ()):
+            into = sums[twin]
             for row in sums[table].values():
-                _sum_into(months, twin, month_row(twin, row))
+                _sum_into(into, twin, twin_row(twin, row))
     return [(table, list(rows.values())) for table, rows in sums.items()]
 
 

@@ -10,7 +10,7 @@ day range from the index alone instead of scanning the table."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import (
     BigInteger,
@@ -208,10 +208,11 @@ ROLLUP_KEYS = {
 }
 
 
-def _month_twin(day_table: Table) -> Table:
+def _month_twin(day_table: Table, suffix: str = "_month") -> Table:
     """The same sums per month: ``day`` holds the month's first day. A report over two years
     reads 24 rows per key from it instead of 730 (queries.py takes whole months from here and
-    the ragged ends from the day table). Same columns and keys, so ingest adds to both alike."""
+    the ragged ends from the day table). Same columns and keys, so ingest adds to both alike.
+    With ``suffix="_week"`` the week twin: ``day`` holds the week's Monday."""
     columns = [
         Column(
             c.name,
@@ -223,7 +224,7 @@ def _month_twin(day_table: Table) -> Table:
         )
         for c in day_table.columns
     ]
-    return Table(day_table.name.removesuffix("_day") + "_month", db.metadata, *columns)
+    return Table(day_table.name.removesuffix("_day") + suffix, db.metadata, *columns)
 
 
 #: day rollup → its month twin
@@ -240,39 +241,69 @@ MONTHLY: dict[Table, Table] = {
 ROLLUP_KEYS.update({month: ROLLUP_KEYS[day] for day, month in MONTHLY.items()})
 MONTHLY[RSiteHour.__table__] = RSiteHourMonth.__table__
 
+#: day rollup → its week twin: revenue by week over a year of every site reads 52 rows per
+#: site instead of 365 (whole weeks from here, the ragged ends from the day rows)
+WEEKLY: dict[Table, Table] = {RSiteDay.__table__: _month_twin(RSiteDay.__table__, "_week")}
+ROLLUP_KEYS.update({week: ROLLUP_KEYS[day] for day, week in WEEKLY.items()})
+
+#: every day rollup's twins (ingest adds each delta to all of them)
+TWINS: dict[Table, tuple[Table, ...]] = {
+    day: tuple(t for t in (MONTHLY.get(day), WEEKLY.get(day)) if t is not None)
+    for day in {**MONTHLY, **WEEKLY}
+}
+_WEEK_TWINS = set(WEEKLY.values())
+
 
 def month_of(day: date) -> date:
     return day.replace(day=1)
 
 
-def month_row(twin: Table, row: dict) -> dict:
-    """A day rollup's row as a row of its month twin (and its weekday where the twin keeps
-    one)."""
+def week_of(day: date) -> date:
+    """The Monday of the day's week."""
+    return day - timedelta(days=day.weekday())
+
+
+def twin_row(twin: Table, row: dict) -> dict:
+    """A day rollup's row as a row of its month or week twin (and its weekday where the twin
+    keeps one)."""
     day = row["day"]
-    out = {**row, "day": month_of(day)}
+    out = {**row, "day": week_of(day) if twin in _WEEK_TWINS else month_of(day)}
     if "weekday" in twin.c:
         out["weekday"] = day.weekday()
     return out
 
 
-def month_sql(dialect: str) -> tuple[str, str]:
-    """The month's first day and the weekday (0 = Monday) of a ``day`` column, as SQL."""
+def period_sql(dialect: str) -> tuple[str, str, str]:
+    """The month's first day, the week's Monday and the weekday (0 = Monday) of a ``day``
+    column, as SQL."""
     if dialect == "postgresql":
-        return "CAST(date_trunc('month', day) AS date)", "CAST(extract(isodow FROM day) AS int) - 1"
-    return "date(day, 'start of month')", "(CAST(strftime('%w', day) AS INTEGER) + 6) % 7"
+        return (
+            "CAST(date_trunc('month', day) AS date)",
+            "CAST(date_trunc('week', day) AS date)",
+            "CAST(extract(isodow FROM day) AS int) - 1",
+        )
+    return (
+        "date(day, 'start of month')",
+        "date(day, 'weekday 0', '-6 days')",
+        "(CAST(strftime('%w', day) AS INTEGER) + 6) % 7",
+    )
 
 
 def rebuild_months(session) -> None:
-    """Fill the month twins from the day rollups (the benchmark loads day rows with COPY)."""
-    month, weekday = month_sql(session.get_bind().dialect.name)
-    for day_table, month_table in MONTHLY.items():
-        session.execute(delete(month_table))
-        session.execute(text(fill_month_sql(day_table.name, month_table, month, weekday)))
+    """Fill the month and week twins from the day rollups (the benchmark loads day rows with
+    COPY)."""
+    month, week, weekday = period_sql(session.get_bind().dialect.name)
+    for day_table, twins in TWINS.items():
+        for twin in twins:
+            first = week if twin in _WEEK_TWINS else month
+            session.execute(delete(twin))
+            session.execute(text(fill_twin_sql(day_table.name, twin, first, weekday)))
 
 
-def fill_month_sql(day_name: str, month_table: Table, month: str, weekday: str) -> str:
-    """INSERT … SELECT of a month twin from its day rollup."""
-    made = {"day": month, "weekday": weekday}
+def fill_twin_sql(day_name: str, month_table: Table, first: str, weekday: str) -> str:
+    """INSERT … SELECT of a twin from its day rollup: ``first`` is the SQL of its period's
+    first day."""
+    made = {"day": first, "weekday": weekday}
     keys = [c.name for c in month_table.columns if c.primary_key]
     sums = [c.name for c in month_table.columns if not c.primary_key]
     picked = [made.get(k, k) for k in keys]

@@ -76,9 +76,9 @@ def _revenue_rows(
     """Rows per site (or, without ``by_site``, all sites summed) and period of [start, end];
     with ``split``, days before it are kept apart (``"before": True``) so one statement reads
     a range and the one before it."""
-    if f.unit == "month":  # whole months come from r_site_month
+    if f.unit in ("month", "week"):  # whole months or weeks from r_site_month / r_site_week
         ranges = [(start, end)] if split is None else [(start, _before(split)), (split, end)]
-        t, where = source("r_site_day", f, *ranges)
+        t, where = source("r_site_day", f, *ranges, weeks=f.unit == "week")
     else:
         t = table("r_site_day")
         where = _where(t, f, start, end)

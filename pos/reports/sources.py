@@ -24,6 +24,18 @@ MONTH_OF = {
 }
 
 
+#: day rollup → week rollup (pos.central.rollups.WEEKLY): revenue by week
+WEEK_OF = {"r_site_day": "r_site_week"}
+
+
+def whole_weeks(start: date, end: date) -> tuple[date, date] | None:
+    """The Monday of the first whole week (Monday to Sunday) in [start, end] and the Monday
+    after the last one, or None when the range holds no whole week."""
+    first = start + timedelta(days=-start.weekday() % 7)
+    after = end + timedelta(days=1) - timedelta(days=(end + timedelta(days=1)).weekday())
+    return (first, after) if first < after else None
+
+
 def whole_months(start: date, end: date) -> tuple[date, date] | None:
     """The first day of the first whole month in [start, end] and the first day after the
     last one, or None when the range holds no whole month."""
@@ -40,14 +52,16 @@ def _sites(t, f: Filters):
     return true() if f.all_sites else t.c.site_id.in_(f.site_ids)
 
 
-def source(name: str, f: Filters, *ranges: tuple[date, date]):
+def source(name: str, f: Filters, *ranges: tuple[date, date], weeks: bool = False):
     """Rollup NAME's rows for the given day ranges (default: the filter's) and sites in scope,
     as ``(table or subquery, where clause)``. A range that holds whole months reads them from
-    the month rollup. Queries that group by day or week must use the day table itself."""
+    the month rollup, or with ``weeks`` whole weeks from the week rollup. Queries that group
+    by day must use the day table itself, and by week only ``weeks``."""
     ranges = ranges or ((f.start, f.end),)
     day_t: Table = db.metadata.tables[name]
-    twin = MONTH_OF.get(name)
-    spans = [(a, b, whole_months(a, b) if twin else None) for a, b in ranges]
+    twin = (WEEK_OF if weeks else MONTH_OF).get(name)
+    whole = whole_weeks if weeks else whole_months
+    spans = [(a, b, whole(a, b) if twin else None) for a, b in ranges]
     if not any(months for _, _, months in spans):
         clause = or_(*(and_(day_t.c.day >= a, day_t.c.day <= b) for a, b, _ in spans))
         return day_t, and_(clause, _sites(day_t, f))
