@@ -137,7 +137,8 @@ def _web_worker(config: Config, sockets, shutdown, threads: int, parent: int) ->
     from .shield import LoginShield
     from .wsgi import head_first
 
-    leave_checkpoints_to_the_background()
+    if _role() != "central":  # a branch's daily-backup worker checkpoints (central has none)
+        leave_checkpoints_to_the_background()
     wsgi = head_first(_whole_body(create_app()))
     app = _Limits(LoginShield(wrap_app(wsgi, config.wsgi_max_body_size, "wsgi")))
     config.errorlog = _server_log()

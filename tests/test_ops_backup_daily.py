@@ -11,7 +11,6 @@ import threading
 import time
 from datetime import datetime, timedelta
 
-import pytest
 from live import LiveServer
 
 from pos.ops.backup import copy_database, list_backups
@@ -153,9 +152,27 @@ def test_the_daily_worker_copies_the_wal_into_the_database(tmp_path):
     assert _intact(str(path))
 
 
-def test_the_checkpointer_never_makes_an_empty_database(tmp_path):
-    """The database gone (a restore half-done by hand): no empty file appears in its place."""
+def test_the_checkpointer_never_makes_an_empty_database(tmp_path, capsys):
+    """The database gone (a restore half-done by hand): no empty file appears in its place,
+    the checkpointer says so once and keeps trying, and carries on once the file is back."""
     path = tmp_path / "gone.sqlite3"
-    with pytest.raises(sqlite3.OperationalError):
-        checkpoint_in_background(str(path), threading.Event(), 0.01)
-    assert not path.exists()
+    stop = threading.Event()
+    worker = threading.Thread(target=checkpoint_in_background, args=(str(path), stop, 0.02))
+    worker.start()
+    try:
+        time.sleep(0.3)  # several turns
+        assert not path.exists()
+        till = _wal_database(path)
+        before = os.path.getsize(path)
+        till.executemany("INSERT INTO t (body) VALUES (randomblob(1000))", [()] * 2000)
+        deadline = time.monotonic() + 20
+        while os.path.getsize(path) < before + 2_000_000 and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        stop.set()
+        worker.join(10)
+    assert not worker.is_alive()
+    assert os.path.getsize(path) >= before + 2_000_000, "no checkpoint once the file was back"
+    till.close()
+    said = capsys.readouterr().err
+    assert said.count("로그 파일을 데이터베이스에 옮기지 못했습니다") == 1, said

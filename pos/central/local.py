@@ -40,7 +40,7 @@ def catch_up(limit: int = 1000) -> int:
     while left > 0:  # bounded by events read, even when none of them is new
         size = min(CHUNK, left)
         read, taken = _chunk(size)
-        if taken < 0:
+        if taken <= 0:  # failed, or nothing moved on (the same events would be read again)
             break
         done += taken
         left -= size

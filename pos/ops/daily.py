@@ -45,18 +45,24 @@ def checkpoint_in_background(db_path: str, stop: threading.Event, every: float =
 
     ``pos serve``'s web workers leave this to us (``pos.db.autocheckpoint_pages``). PASSIVE
     never waits for a writer or a reader: a till that is selling keeps selling, and what a
-    backup's snapshot holds back is copied on the next turn after it ends."""
+    backup's snapshot holds back is copied on the next turn after it ends. A connection per
+    turn: one kept open would go on with a file that a restore had replaced, and a turn that
+    fails (the file missing, the disk full) leaves the next one to try again."""
     # mode=rw: never makes an empty database where the real one went missing
     uri = f"file:{quote(db_path)}?mode=rw"
-    conn = sqlite3.connect(uri, uri=True, timeout=15, isolation_level=None)
-    try:
-        while not stop.wait(every):
+    failing = False
+    while not stop.wait(every):
+        try:
+            conn = sqlite3.connect(uri, uri=True, timeout=15, isolation_level=None)
             try:
                 conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
-            except sqlite3.Error:  # busy, or the disk is full: the next turn tries again
-                pass
-    finally:
-        conn.close()
+            finally:
+                conn.close()
+            failing = False
+        except sqlite3.Error as exc:
+            if not failing:  # said once, not every second
+                click.echo(f"오류: 로그 파일을 데이터베이스에 옮기지 못했습니다 ({exc})", err=True)
+            failing = True
 
 
 def next_run(at: str, now: datetime) -> datetime | None:
@@ -98,7 +104,7 @@ def backup_daily_cmd() -> None:
     path = sqlite_path(app)
     if path is None:
         return
-    lock = hold_serving_lock(path)  # noqa: F841  (held for the life of this process)
+    lock = hold_serving_lock(path)  # held for the life of this process
     stopping = []
     signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
     parent = int(os.environ.get("POS_SYNC_PARENT") or 0)
@@ -108,12 +114,14 @@ def backup_daily_cmd() -> None:
     checkpointer = threading.Thread(
         target=checkpoint_in_background, args=(path, done), name="pos-checkpoint", daemon=True
     )
-    checkpointer.start()
+    if lock is not None or fcntl is None:  # not while another holds the database (a restore)
+        checkpointer.start()
     try:
         _daily(app, stopping, parent)
     finally:
         done.set()
-        checkpointer.join(5)
+        if checkpointer.is_alive():
+            checkpointer.join(5)
 
 
 def _daily(app, stopping: list, parent: int) -> None:

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from sqlalchemy import BigInteger, Table, and_, case, cast, func, or_, select, union_all
 from sqlalchemy import Integer as SqlInteger
-from sqlalchemy import Table, and_, case, cast, func, or_, select, union_all
 
 from pos.db import db
 from pos.sites import site_directory
@@ -86,26 +86,25 @@ def _revenue_rows(
     keys = [t.c.site_id, period] if by_site else [period]
     if split is not None:
         keys.append(case((t.c.day < split, 1), else_=0).label("before"))
-    stmt = (
-        select(*keys, *(func.sum(t.c[k]).label(k) for k in REVENUE_SUMS))
-        .where(where)
-        .group_by(*keys)
-    )
+    # summed as bigint, never NULL: the driver hands back ints, not Decimals to convert
+    sums = (cast(func.coalesce(func.sum(t.c[k]), 0), BigInteger).label(k) for k in REVENUE_SUMS)
+    stmt = select(*keys, *sums).where(where).group_by(*keys)
     codes: dict[int, str] = {}
     texts: dict = {}
     rows = []
-    # tuples, not Row attributes: a report over every site builds thousands of these
+    n = len(keys)
+    names = ("site", "period", *REVENUE_SUMS)
+    # plain tuples and one dict(zip) per row: a report over every site builds thousands
     for r in db.session.execute(stmt).all():
-        site_id, period = (r[0], r[1]) if by_site else (None, r[0])
-        code = ""
         if by_site:
+            site_id, period = r[0], r[1]
             code = codes.get(site_id) or codes.setdefault(site_id, _site(site_id)[0])
+        else:
+            code, period = "", r[0]
         day = texts.get(period) or texts.setdefault(period, _day_text(period))
-        sums = r[len(keys) :]
-        row = {"site": code, "period": day}
-        row.update(zip(REVENUE_SUMS, (int(v or 0) for v in sums), strict=True))
+        row = dict(zip(names, (code, day, *r[n:]), strict=True))
         if split is not None:
-            row["before"] = bool(r[len(keys) - 1])
+            row["before"] = r[n - 1] == 1
         rows.append(row)
     rows.sort(key=lambda row: (row["period"], row["site"]))
     return rows
