@@ -208,7 +208,7 @@ ROLLUP_KEYS = {
 }
 
 
-def _month_twin(day_table: Table, suffix: str = "_month") -> Table:
+def _twin(day_table: Table, suffix: str = "_month") -> Table:
     """The same sums per month: ``day`` holds the month's first day. A report over two years
     reads 24 rows per key from it instead of 730 (queries.py takes whole months from here and
     the ragged ends from the day table). Same columns and keys, so ingest adds to both alike.
@@ -229,7 +229,7 @@ def _month_twin(day_table: Table, suffix: str = "_month") -> Table:
 
 #: day rollup → its month twin
 MONTHLY: dict[Table, Table] = {
-    t: _month_twin(t)
+    t: _twin(t)
     for t in (
         RSiteDay.__table__,
         RProductDay.__table__,
@@ -243,7 +243,7 @@ MONTHLY[RSiteHour.__table__] = RSiteHourMonth.__table__
 
 #: day rollup → its week twin: revenue by week over a year of every site reads 52 rows per
 #: site instead of 365 (whole weeks from here, the ragged ends from the day rows)
-WEEKLY: dict[Table, Table] = {RSiteDay.__table__: _month_twin(RSiteDay.__table__, "_week")}
+WEEKLY: dict[Table, Table] = {RSiteDay.__table__: _twin(RSiteDay.__table__, "_week")}
 ROLLUP_KEYS.update({week: ROLLUP_KEYS[day] for day, week in WEEKLY.items()})
 
 #: every day rollup's twins (ingest adds each delta to all of them)
@@ -300,17 +300,17 @@ def rebuild_months(session) -> None:
             session.execute(text(fill_twin_sql(day_table.name, twin, first, weekday)))
 
 
-def fill_twin_sql(day_name: str, month_table: Table, first: str, weekday: str) -> str:
+def fill_twin_sql(day_name: str, twin: Table, first: str, weekday: str) -> str:
     """INSERT … SELECT of a twin from its day rollup: ``first`` is the SQL of its period's
     first day."""
     made = {"day": first, "weekday": weekday}
-    keys = [c.name for c in month_table.columns if c.primary_key]
-    sums = [c.name for c in month_table.columns if not c.primary_key]
+    keys = [c.name for c in twin.columns if c.primary_key]
+    sums = [c.name for c in twin.columns if not c.primary_key]
     picked = [made.get(k, k) for k in keys]
     cols = ", ".join((*keys, *sums))
     # every name comes from the table definitions above, never from input
     return (
-        f"INSERT INTO {month_table.name} ({cols}) "  # noqa: S608
+        f"INSERT INTO {twin.name} ({cols}) "  # noqa: S608
         f"SELECT {', '.join(picked)}, {', '.join(f'SUM({c})' for c in sums)} "
         f"FROM {day_name} GROUP BY {', '.join(picked)}"
     )
