@@ -53,6 +53,23 @@ def app_factory(tmp_path, request):
 
 
 @pytest.fixture
+def central(app_factory):
+    """A new central store (PostgreSQL, ``POS_ROLE=central``) for each test."""
+    return app_factory("postgresql", POS_ROLE="central")
+
+
+@pytest.fixture(scope="module")
+def branch(tmp_path_factory):
+    """A real branch (SQLite, CAFE03, demo data) in its own folder, shared by a module's
+    tests: each pushes only the sales it made itself (modules may define their own)."""
+    from central_push_kit import dispose, make_branch
+
+    app = make_branch(tmp_path_factory)
+    yield app
+    dispose(app)
+
+
+@pytest.fixture
 def app(app_factory, backend):
     """The app on both backends: tests using it run twice."""
     return app_factory(backend)

@@ -16,11 +16,6 @@ from pos.db import db
 pytestmark = pytest.mark.postgres
 
 
-@pytest.fixture
-def central(app_factory):
-    return app_factory("postgresql", POS_ROLE="central")
-
-
 def _vendor_brn(app) -> str:
     from inventory.models import Vendor
     from pos.sites import Site

@@ -9,25 +9,13 @@ import uuid
 from datetime import timedelta
 
 import pytest
-from central_push_kit import dispose, issue_token, make_branch, new_event, outbox, push, renumber
+from central_push_kit import issue_token, new_event, outbox, push, renumber
 from sqlalchemy import select, update
 from support import ApiClient
 
 from pos.db import db, utcnow
 
 pytestmark = pytest.mark.postgres
-
-
-@pytest.fixture(scope="module")
-def branch(tmp_path_factory):
-    app = make_branch(tmp_path_factory)
-    yield app
-    dispose(app)
-
-
-@pytest.fixture
-def central(app_factory):
-    return app_factory("postgresql", POS_ROLE="central")
 
 
 def _row(html: str, site: str) -> str:

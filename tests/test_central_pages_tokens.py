@@ -14,11 +14,6 @@ pytestmark = pytest.mark.postgres
 TOKEN_RE = re.compile(r"pos_[A-Za-z0-9_-]{40,}")
 
 
-@pytest.fixture
-def central(app_factory):
-    return app_factory("postgresql", POS_ROLE="central")
-
-
 def _row(html: str, site: str) -> str:
     found = re.search(rf'data-site="{site}">(.*?)</tr>', html, re.S)
     assert found, site

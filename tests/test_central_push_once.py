@@ -7,9 +7,7 @@ from __future__ import annotations
 import pytest
 from central_push_kit import (
     central_sales,
-    dispose,
     issue_token,
-    make_branch,
     outbox,
     push,
     renumber,
@@ -17,20 +15,6 @@ from central_push_kit import (
 )
 
 pytestmark = pytest.mark.postgres
-
-
-@pytest.fixture(scope="module")
-def branch(tmp_path_factory):
-    """One branch for the module: each test pushes only the sales it made (central is new
-    for every test)."""
-    app = make_branch(tmp_path_factory)
-    yield app
-    dispose(app)
-
-
-@pytest.fixture
-def central(app_factory):
-    return app_factory("postgresql", POS_ROLE="central")
 
 
 def _sales(branch, count):

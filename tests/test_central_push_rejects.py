@@ -11,9 +11,7 @@ import uuid
 import pytest
 from central_push_kit import (
     central_sales,
-    dispose,
     issue_token,
-    make_branch,
     outbox,
     push,
     renumber,
@@ -24,18 +22,6 @@ from sqlalchemy import select
 from pos.db import db
 
 pytestmark = pytest.mark.postgres
-
-
-@pytest.fixture(scope="module")
-def branch(tmp_path_factory):
-    app = make_branch(tmp_path_factory)
-    yield app
-    dispose(app)
-
-
-@pytest.fixture
-def central(app_factory):
-    return app_factory("postgresql", POS_ROLE="central")
 
 
 def _sales(branch, count):

@@ -8,25 +8,13 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from central_push_kit import dispose, issue_token, make_branch, outbox, push, renumber, sell
+from central_push_kit import issue_token, outbox, push, renumber, sell
 from sqlalchemy import func, select
 from support import ApiClient
 
 from pos.db import db
 
 pytestmark = pytest.mark.postgres
-
-
-@pytest.fixture(scope="module")
-def branch(tmp_path_factory):
-    app = make_branch(tmp_path_factory)
-    yield app
-    dispose(app)
-
-
-@pytest.fixture
-def central(app_factory):
-    return app_factory("postgresql", POS_ROLE="central")
 
 
 def _transfer(branch, qty: int, to: str = "CAFE07") -> dict:

@@ -30,11 +30,6 @@ def branch(app_factory):
     return app_factory("sqlite")
 
 
-@pytest.fixture
-def central(app_factory):
-    return app_factory("postgresql", POS_ROLE="central")
-
-
 def test_branch_reports_its_own_day_as_it_sold_it(branch):
     day = day_of_sales(branch)
     boss = manager(branch)
