@@ -247,25 +247,26 @@ def login():
     return do
 
 
+def page_api(page: Page, path: str, method: str = "GET", body: dict | None = None) -> dict:
+    """Call the JSON API from inside the page, with its session cookie and CSRF token."""
+    return page.evaluate(
+        """async ([path, method, body]) => {
+            const token = document.querySelector('meta[name="csrf-token"]').content;
+            const res = await fetch(path, {
+                method,
+                headers: {"Content-Type": "application/json", "X-CSRFToken": token},
+                body: body === null ? undefined : JSON.stringify(body),
+            });
+            return {status: res.status, data: await res.json()};
+        }""",
+        [path, method, body],
+    )
+
+
 @pytest.fixture
 def api():
-    """Call the JSON API from inside the page, with its session cookie and CSRF token."""
-
-    def call(page: Page, path: str, method: str = "GET", body: dict | None = None) -> dict:
-        return page.evaluate(
-            """async ([path, method, body]) => {
-                const token = document.querySelector('meta[name="csrf-token"]').content;
-                const res = await fetch(path, {
-                    method,
-                    headers: {"Content-Type": "application/json", "X-CSRFToken": token},
-                    body: body === null ? undefined : JSON.stringify(body),
-                });
-                return {status: res.status, data: await res.json()};
-            }""",
-            [path, method, body],
-        )
-
-    return call
+    """page_api as a fixture, for the tests that take it so."""
+    return page_api
 
 
 @pytest.fixture

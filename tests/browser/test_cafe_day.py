@@ -10,7 +10,7 @@ import json
 import re
 
 import pytest
-from conftest import PORTRAIT, login_password, login_pin, own_fixtures
+from conftest import PORTRAIT, login_password, login_pin, own_fixtures, page_api
 from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
@@ -29,23 +29,8 @@ def won(amount: int) -> str:
     return f"{amount:,}원"
 
 
-def call(page: Page, path: str, method: str = "GET", body: dict | None = None) -> dict:
-    return page.evaluate(
-        """async ([path, method, body]) => {
-            const token = document.querySelector('meta[name="csrf-token"]').content;
-            const res = await fetch(path, {
-                method,
-                headers: {"Content-Type": "application/json", "X-CSRFToken": token},
-                body: body === null ? undefined : JSON.stringify(body),
-            });
-            return {status: res.status, data: await res.json()};
-        }""",
-        [path, method, body],
-    )
-
-
 def on_hand(page: Page, sku: str) -> int:
-    res = call(page, "/api/stock")
+    res = page_api(page, "/api/stock")
     assert res["status"] == 200, res
     return next(i["on_hand"] for i in res["data"]["items"] if i["sku"] == sku)
 
@@ -91,7 +76,7 @@ def test_cafe_day_float_discount_refund_close_and_z_report(cafe_page, cafe_serve
     # the day may have sales already (the demo's café day): the manager notes the Z report
     manager = cafe_page()
     login_password(manager)
-    z0 = call(manager, "/api/reports/z")["data"]
+    z0 = page_api(manager, "/api/reports/z")["data"]
 
     page = cafe_page()
     login_pin(page, "김하늘", "1234")
@@ -133,7 +118,7 @@ def test_cafe_day_float_discount_refund_close_and_z_report(cafe_page, cafe_serve
     approve(page)
     expect(page.locator(".done .done-total")).to_have_text("21,200원")
     sale1 = last_done(page)
-    data = call(page, f"/api/sales/{sale1['id']}")["data"]
+    data = page_api(page, f"/api/sales/{sale1['id']}")["data"]
     assert (data["subtotal"], data["total"], data["order_type"]) == (26500, 21200, "togo")
     assert (data["discount"], data["order_discount"]) == (5300, 5300)
     assert data["discount_reason"] == "직원 할인"
@@ -163,7 +148,7 @@ def test_cafe_day_float_discount_refund_close_and_z_report(cafe_page, cafe_serve
     approve(page)
     expect(page.locator(".toast")).to_contain_text("환불했습니다")
     expect(page.locator(".sale-pane .today-status")).to_have_text("부분 환불")
-    sale1_now = call(page, f"/api/sales/{sale1['id']}")["data"]
+    sale1_now = page_api(page, f"/api/sales/{sale1['id']}")["data"]
     [refund] = sale1_now["refunds"]
     assert won(refund["total"]) == shown
     assert refund["lines"] == [{"line": 1, "qty": 1, "amount": refund["total"]}]
@@ -201,10 +186,10 @@ def test_cafe_day_float_discount_refund_close_and_z_report(cafe_page, cafe_serve
 
     # The manager's 일일 마감: the Z report equals the day's sales less the refunds, and grew by
     # this cashier's discount, refund and 출금
-    today = call(manager, "/api/sales/today?limit=200")["data"]["sales"]
+    today = page_api(manager, "/api/sales/today?limit=200")["data"]["sales"]
     totals = sum(s["total"] for s in today)
     refunds = sum(s["total"] - s["refundable_total"] for s in today)
-    z1 = call(manager, "/api/reports/z")["data"]
+    z1 = page_api(manager, "/api/reports/z")["data"]
     assert (z1["sales"], z1["net"], z1["refunds"]) == (len(today), totals - refunds, refunds)
     assert z1["sales"] - z0["sales"] == 2
     assert z1["discounts"] - z0["discounts"] == 5300
@@ -246,7 +231,7 @@ def test_void_from_the_done_screen_and_layout_in_portrait(cafe_page, shot):
     page.locator(".btn-return-go").click()
     approve(page)
     expect(page.locator(".sale-pane .today-status")).to_have_text("결제 취소")
-    data = call(page, f"/api/sales/{sale['id']}")["data"]
+    data = page_api(page, f"/api/sales/{sale['id']}")["data"]
     assert data["status"] == "voided"
     assert data["refunds"][0]["kind"] == "void"
     page.keyboard.press("Escape")
@@ -261,8 +246,8 @@ def test_a_sale_after_the_till_was_closed_elsewhere_asks_for_a_float(cafe_page):
     page = cafe_page()
     login_pin(page, "김하늘", "1234")
     open_till(page, "0")
-    shift = call(page, "/api/shifts/current")["data"]["shift"]
-    closed = call(page, f"/api/shifts/{shift['id']}/close", "POST", {"counted_cash": 0})
+    shift = page_api(page, "/api/shifts/current")["data"]["shift"]
+    closed = page_api(page, f"/api/shifts/{shift['id']}/close", "POST", {"counted_cash": 0})
     assert closed["status"] == 200, closed
     product(page, "초코칩 쿠키").click()
     page.locator(".btn-checkout").click()

@@ -11,7 +11,7 @@ import uuid
 
 import pytest
 from apps import make_app
-from conftest import PORTRAIT, SITE, login_pin, pages
+from conftest import PORTRAIT, SITE, login_pin, page_api, pages
 from playwright.sync_api import Page, expect
 from sync_push_helpers import Central
 
@@ -34,25 +34,10 @@ def _start(page: Page) -> None:
     page.locator(".product").first.wait_for()
 
 
-def _call(page: Page, path: str, method: str = "GET", body: dict | None = None) -> dict:
-    return page.evaluate(
-        """async ([path, method, body]) => {
-            const token = document.querySelector('meta[name="csrf-token"]').content;
-            const res = await fetch(path, {
-                method,
-                headers: {"Content-Type": "application/json", "X-CSRFToken": token},
-                body: body === null ? undefined : JSON.stringify(body),
-            });
-            return {status: res.status, data: await res.json()};
-        }""",
-        [path, method, body],
-    )
-
-
 def _wait_state(page: Page, wanted: str, seconds: float = 60) -> dict:
     deadline = time.monotonic() + seconds
     while True:
-        res = _call(page, "/api/sync/state")
+        res = page_api(page, "/api/sync/state")
         if res["status"] == 401:
             # the first pull brought central's users (their PINs' hashes): log in again
             _start(page)
@@ -66,7 +51,7 @@ def _wait_state(page: Page, wanted: str, seconds: float = 60) -> dict:
 
 def _sell_americano(page: Page) -> str:
     """A cash sale of one 아메리카노 (HOT) through the API the tablet uses."""
-    products = _call(page, "/api/catalog")["data"]["products"]
+    products = page_api(page, "/api/catalog")["data"]["products"]
     item = next(p for p in products if p["name"] == "아메리카노")
     hot = next(
         o["id"]
@@ -81,7 +66,7 @@ def _sell_americano(page: Page) -> str:
         "lines": [{"product_id": item["id"], "qty": 1, "options": [hot]}],
         "payments": [{"method": "cash", "amount": item["price"]}],
     }
-    res = _call(page, "/api/sales", "POST", body)
+    res = page_api(page, "/api/sales", "POST", body)
     assert res["status"] == 201, res
     return sale_id
 
@@ -160,6 +145,6 @@ def test_the_dot_follows_central(browser, own_server, sync_central, shot):
 def test_no_dot_on_a_branch_that_does_not_sync(new_page):
     page = new_page()
     _start(page)
-    assert _call(page, "/api/sync/state")["data"]["state"] == "off"
+    assert page_api(page, "/api/sync/state")["data"]["state"] == "off"
     expect(page.locator(".net")).to_be_visible()
     expect(page.locator("[data-sync-dot]")).to_be_hidden()
