@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import BigInteger, Table, and_, case, cast, func, or_, select, union_all
+from sqlalchemy import BigInteger, Date, Table, and_, case, cast, func, or_, select, union_all
 from sqlalchemy import Integer as SqlInteger
 
 from pos.db import db
@@ -126,48 +126,59 @@ def revenue(f: Filters) -> list[dict]:
     return _revenue_rows(f, f.start, f.end)
 
 
+def _shifted(column, unit: str, steps: int):
+    """The period ``steps`` days (day, week) or months later, as SQL on both engines."""
+    if _dialect() == "postgresql":
+        if unit == "month":
+            return cast(column + func.make_interval(0, steps), Date)
+        return column + steps
+    return func.date(column, f"+{steps} {'months' if unit == 'month' else 'days'}", type_=Date)
+
+
 def revenue_compared(f: Filters) -> list[dict]:
     """Revenue rows with the same period of the previous range beside each (지난 기간), periods
-    matched by their place in the range (this month's 3rd week beside last month's 3rd)."""
+    matched by their place in the range (this month's 3rd week beside last month's 3rd). One
+    GROUP BY in SQL: the previous range's periods are shifted onto this range's and summed
+    beside them, so a month by day over every site is one row per site and day."""
     prev_start, prev_end = f.previous()
     here = period_starts(f.start, f.end, f.unit)
     before = period_starts(prev_start, prev_end, f.unit)
-    match = {b.isoformat(): h.isoformat() for b, h in zip(before, here, strict=False)}
-    current, previous = _both(f)
-    earlier: dict[tuple[str, str], dict] = {}
-    for row in previous:
-        key = (row["site"], match.get(row["period"], ""))
-        earlier[key] = row
-    out = []
-    seen = set()
-    names: dict[str, str] = {}
+    if f.unit == "month":
+        steps = (here[0].year - before[0].year) * 12 + here[0].month - before[0].month
+    else:
+        steps = (here[0] - before[0]).days
+    if f.unit in ("month", "week"):  # whole months or weeks from r_site_month / r_site_week
+        ranges = ((prev_start, _before(f.start)), (f.start, f.end))
+        t, where = source("r_site_day", f, *ranges, weeks=f.unit == "week")
+    else:
+        t = table("r_site_day")
+        where = _where(t, f, prev_start, f.end)
+    now = t.c.day >= f.start
+    period = _period(t.c.day, f.unit)
+    slot = case((now, period), else_=_shifted(period, f.unit, steps)).label("slot")
 
-    def name(code: str) -> str:
-        return names.get(code) or names.setdefault(code, _name(code))
+    def summed(key: str, current: bool):
+        picked = case((now, t.c[key]), else_=0) if current else case((now, 0), else_=t.c[key])
+        return cast(func.coalesce(func.sum(picked), 0), BigInteger)
 
-    for row in current:
-        key = (row["site"], row["period"])
-        seen.add(key)
-        prev = earlier.get(key, {})
-        row["site_name"] = name(row["site"])
-        row.update(_prev(prev))
-        out.append(row)
-    for key, prev in earlier.items():
-        if key[1] and key not in seen:
-            zero = {"site": key[0], "period": key[1], **{k: 0 for k in REVENUE_SUMS}}
-            out.append({**zero, "site_name": name(key[0]), **_prev(prev)})
-    out.sort(key=lambda r: (r["period"], r["site"]))
-    return out
-
-
-def _name(code: str) -> str:
-    site = site_directory().by_code(code)
-    return site.name if site else code
-
-
-def _prev(prev: dict) -> dict:
-    total = prev.get("total", 0)
-    return {"prev_total": total, "prev_sales": prev.get("sales", 0)}
+    sums = [summed(k, True) for k in REVENUE_SUMS]
+    sums += [summed("total", False), summed("sales", False)]
+    stmt = (
+        select(t.c.site_id, slot, *sums)
+        .where(where)
+        .group_by(t.c.site_id, slot)
+        .having(slot <= here[-1])
+    )
+    names = ("site", "site_name", "period", *REVENUE_SUMS, "prev_total", "prev_sales")
+    sites: dict[int, tuple[str, str]] = {}
+    texts: dict = {}
+    rows = []
+    for r in db.session.execute(stmt).all():
+        site = sites.get(r[0]) or sites.setdefault(r[0], _site(r[0]))
+        day = texts.get(r[1]) or texts.setdefault(r[1], _day_text(r[1]))
+        rows.append(dict(zip(names, (*site, day, *r[2:]), strict=True)))
+    rows.sort(key=lambda row: (row["period"], row["site"]))
+    return rows
 
 
 def chart_series(f: Filters) -> dict:
