@@ -145,3 +145,38 @@ def test_a_branch_reads_its_own_months_the_same_way(app_factory):
     start, end, want, days = _four_months(branch)
     _check(manager(branch), start, end, want)
     _check_heatmap(manager(branch), start, end, days)
+
+
+def _check_mostly(api: ApiClient, days: list[date], want: dict[str, Counter]) -> None:
+    """From the 6th of one month to the 16th of the next: both months are mostly held, so each
+    is read from its month row less the days outside the range, and the first month's sale on
+    the 5th (outside) must come out, while the next month's sale and refund on the 15th stay."""
+    m2, m1 = _month(days[1]), _month(days[2])
+    start, end = m2.replace(day=6), m1.replace(day=16)
+    query = {"from": start.isoformat(), "to": end.isoformat(), "site": "CAFE03"}
+    inside = want[m1.isoformat()]
+    by_month = api.get("/api/reports/revenue", query_string={**query, "by": "month"}).get_json()
+    assert [r["period"] for r in by_month["rows"]] == [m1.isoformat()]
+    row = by_month["rows"][0]
+    assert (row["sales"], row["refunds"], row["total"]) == (1, 1, inside["total"])
+    summary = api.get("/api/reports/summary", query_string=query).get_json()["current"]
+    assert (summary["sales"], summary["total"]) == (1, inside["total"])
+    for name, field in (("products", "total"), ("vendors", "total"), ("payments", "amount")):
+        rows = api.get(f"/api/reports/{name}", query_string=query).get_json()["rows"]
+        assert sum(r[field] for r in rows) == inside["total"], name
+        assert all(r[field] for r in rows), name  # nothing listed only to be subtracted
+    assert _cells(api, start, end) == _cells(api, days[2], days[2])
+
+
+def test_central_subtracts_the_days_outside_a_mostly_held_month(app_factory):
+    branch = app_factory("sqlite")
+    central = app_factory("postgresql", POS_ROLE="central")
+    _, _, want, days = _four_months(branch)
+    ingest_into(central, "CAFE03", outbox(branch, "CAFE03"))
+    _check_mostly(manager(central), days, want)
+
+
+def test_a_branch_subtracts_them_the_same_way(app_factory):
+    branch = app_factory("sqlite")
+    _, _, want, days = _four_months(branch)
+    _check_mostly(manager(branch), days, want)

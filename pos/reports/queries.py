@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import BigInteger, Date, Table, and_, case, cast, func, or_, select, union_all
+from sqlalchemy import BigInteger, Date, Table, and_, case, cast, func, select, union_all
 from sqlalchemy import Integer as SqlInteger
 
 from pos.db import db
 from pos.sites import site_directory
 
 from .filters import Filters, period_starts
-from .sources import source, whole_months
+from .sources import days_in, later, plan, sites_in, something, source
 
 
 def table(name: str) -> Table:
@@ -85,10 +85,12 @@ def _revenue_rows(
     period = _period(t.c.day, f.unit).label("period")
     keys = [t.c.site_id, period] if by_site else [period]
     if split is not None:
-        keys.append(case((t.c.day < split, 1), else_=0).label("before"))
+        keys.append(case((later(t, split), 0), else_=1).label("before"))
     # summed as bigint, never NULL: the driver hands back ints, not Decimals to convert
     sums = (cast(func.coalesce(func.sum(t.c[k]), 0), BigInteger).label(k) for k in REVENUE_SUMS)
-    stmt = select(*keys, *sums).where(where).group_by(*keys)
+    stmt = (
+        select(*keys, *sums).where(where).group_by(*keys).having(something(t, "sales", "refunds"))
+    )
     codes: dict[int, str] = {}
     texts: dict = {}
     rows = []
@@ -153,7 +155,7 @@ def revenue_compared(f: Filters) -> list[dict]:
     else:
         t = table("r_site_day")
         where = _where(t, f, prev_start, f.end)
-    now = t.c.day >= f.start
+    now = later(t, f.start)
     period = _period(t.c.day, f.unit)
     slot = case((now, period), else_=_shifted(period, f.unit, steps)).label("slot")
 
@@ -167,7 +169,7 @@ def revenue_compared(f: Filters) -> list[dict]:
         select(t.c.site_id, slot, *sums)
         .where(where)
         .group_by(t.c.site_id, slot)
-        .having(slot <= here[-1])
+        .having(slot <= here[-1], something(t, "sales", "refunds"))
     )
     names = ("site", "site_name", "period", *REVENUE_SUMS, "prev_total", "prev_sales")
     sites: dict[int, tuple[str, str]] = {}
@@ -223,7 +225,8 @@ def summary(f: Filters) -> dict:
     over both: the previous range ends the day before this one starts)."""
     prev_start, prev_end = f.previous()
     t, where = source("r_site_day", f, (prev_start, _before(f.start)), (f.start, f.end))
-    now, then = t.c.day >= f.start, t.c.day < f.start
+    now = later(t, f.start)
+    then = ~now
     cols = []
     for key in SUMMARY_SUMS:
         cols.append(func.coalesce(func.sum(case((now, t.c[key]), else_=0)), 0).label(key))
@@ -237,25 +240,29 @@ def summary(f: Filters) -> dict:
 
 
 def heatmap(f: Filters) -> list[dict]:
-    """Sales by weekday (0 = 월) and local hour: count and won (sales, before refunds). Whole
-    months come from r_site_hour_month (keyed by weekday), the ragged ends from r_site_hour."""
+    """Sales by weekday (0 = 월) and local hour: count and won (sales, before refunds). Months
+    the range holds whole or mostly come from r_site_hour_month (keyed by weekday) less the
+    days outside, the rest from r_site_hour (as ``source`` plans it)."""
     t = table("r_site_hour")
+    m = table("r_site_hour_month")
+    months, days, less = plan(f.start, f.end)
     weekday = _weekday(t.c.day).label("weekday")
-    months = whole_months(f.start, f.end)
-    days = _where(t, f)
-    if months is not None:
-        days = and_(days, or_(t.c.day < months[0], t.c.day >= months[1]))
-    parts = [select(weekday, t.c.hour, t.c.sales, t.c.total).where(days)]
-    if months is not None:
-        m = table("r_site_hour_month")
-        inside = [m.c.day >= months[0], m.c.day < months[1]]
-        if not f.all_sites:
-            inside.append(m.c.site_id.in_(f.site_ids))
-        parts.append(select(m.c.weekday, m.c.hour, m.c.sales, m.c.total).where(*inside))
+    parts = []
+    if months:
+        where = and_(m.c.day.in_(months), sites_in(m, f))
+        parts.append(select(m.c.weekday, m.c.hour, m.c.sales, m.c.total).where(where))
+    if days:
+        where = and_(days_in(t, days), sites_in(t, f))
+        parts.append(select(weekday, t.c.hour, t.c.sales, t.c.total).where(where))
+    if less:
+        where = and_(days_in(t, less), sites_in(t, f))
+        negated = ((-t.c.sales).label("sales"), (-t.c.total).label("total"))
+        parts.append(select(weekday, t.c.hour, *negated).where(where))
     u = union_all(*parts).subquery("cells") if len(parts) > 1 else parts[0].subquery("cells")
     stmt = (
         select(u.c.weekday, u.c.hour, func.sum(u.c.sales), func.sum(u.c.total))
         .group_by(u.c.weekday, u.c.hour)
+        .having(something(u, "sales", "total"))
         .order_by(u.c.weekday, u.c.hour)
     )
     return [
@@ -265,19 +272,24 @@ def heatmap(f: Filters) -> list[dict]:
 
 
 def products(f: Filters, limit: int = 20) -> list[dict]:
-    """Top products by won net of refunds, with units."""
+    """Top products by won net of refunds, with units: summed per product first, then joined
+    to the catalog (43 rows to join, not one per site and month)."""
     t, where = source("r_product_day", f)
+    sums = (
+        select(t.c.product_id, func.sum(t.c.qty).label("qty"), func.sum(t.c.total).label("total"))
+        .where(where)
+        .group_by(t.c.product_id)
+        .having(something(t, "qty", "total"))
+        .subquery("sums")
+    )
     p = table("products")
     v = table("vendors")
-    qty, total = func.sum(t.c.qty).label("qty"), func.sum(t.c.total).label("total")
     stmt = (
-        select(p.c.sku, p.c.name, v.c.name.label("vendor"), qty, total)
-        .select_from(t)
-        .join(p, p.c.id == t.c.product_id)
+        select(p.c.sku, p.c.name, v.c.name.label("vendor"), sums.c.qty, sums.c.total)
+        .select_from(sums)
+        .join(p, p.c.id == sums.c.product_id)
         .join(v, v.c.id == p.c.vendor_id)
-        .where(where)
-        .group_by(p.c.id, p.c.sku, p.c.name, v.c.name)
-        .order_by(total.desc(), p.c.name)
+        .order_by(sums.c.total.desc(), p.c.name)
         .limit(limit)
     )
     return [
@@ -305,6 +317,7 @@ def payments(f: Filters) -> list[dict]:
         select(t.c.method, func.sum(t.c["count"]).label("count"), amount)
         .where(where)
         .group_by(t.c.method)
+        .having(something(t, "count", "amount"))
         .order_by(amount.desc(), t.c.method)
     )
     rows = [
@@ -330,6 +343,7 @@ def discounts(f: Filters) -> list[dict]:
         select(t.c.site_id, *(func.sum(t.c[k]).label(k) for k in keys))
         .where(where)
         .group_by(t.c.site_id)
+        .having(something(t, "sales", "refunds"))
     )
     rows = []
     for r in db.session.execute(stmt):
@@ -346,14 +360,20 @@ VAT_SUMS = ("sales", "taxable", "vat", "exempt", "total")
 
 
 def _vendor_rows(f: Filters, start: date, end: date) -> list[dict]:
+    """Per vendor, summed first and then joined to the vendors (as in ``products``)."""
     t, where = source("r_vendor_day", f, (start, end))
+    sums = (
+        select(t.c.vendor_id, *(func.sum(t.c[k]).label(k) for k in VAT_SUMS))
+        .where(where)
+        .group_by(t.c.vendor_id)
+        .having(something(t, *VAT_SUMS))
+        .subquery("sums")
+    )
     v = table("vendors")
     stmt = (
-        select(v.c.brn, v.c.name, *(func.sum(t.c[k]).label(k) for k in VAT_SUMS))
-        .select_from(t)
-        .join(v, v.c.id == t.c.vendor_id)
-        .where(where)
-        .group_by(v.c.id, v.c.brn, v.c.name)
+        select(v.c.brn, v.c.name, *(sums.c[k] for k in VAT_SUMS))
+        .select_from(sums)
+        .join(v, v.c.id == sums.c.vendor_id)
         .order_by(v.c.name, v.c.brn)
     )
     return [

@@ -9,7 +9,7 @@ from pos.db import db
 
 from .filters import Filters
 from .queries import _day_text, _site, table
-from .sources import source
+from .sources import something, source
 
 FAIR_STATES = {"planned": "준비", "open": "진행 중", "closed": "마감"}
 
@@ -48,6 +48,7 @@ def donations(f: Filters) -> list[dict]:
         .join(c, c.c.id == t.c.campaign_id)
         .where(where)
         .group_by(t.c.site_id, c.c.id, c.c.name, c.c.unit)
+        .having(something(t, "sold", "donated"))
     )
     rows = []
     for r in db.session.execute(stmt):
