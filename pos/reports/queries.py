@@ -8,13 +8,21 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import BigInteger, Date, Table, and_, case, cast, func, select, union_all
 from sqlalchemy import Integer as SqlInteger
+from sqlalchemy import (
+    Table,
+    and_,
+    case,
+    cast,
+    func,
+    select,
+    union_all,
+)
 
 from pos.db import db
 from pos.sites import site_directory
 
-from .filters import Filters, period_starts
+from .filters import Filters
 from .sources import days_in, later, plan, sites_in, something, source
 
 
@@ -65,145 +73,6 @@ def _before(day: date) -> date:
 def _site(site_id: int) -> tuple[str, str]:
     site = site_directory().get(site_id)
     return (site.code, site.name) if site else (str(site_id), str(site_id))
-
-
-REVENUE_SUMS = ("sales", "refunds", "total", "taxable", "vat", "exempt")
-
-
-def _revenue_rows(
-    f: Filters, start: date, end: date, split: date | None = None, by_site: bool = True
-) -> list[dict]:
-    """Rows per site (or, without ``by_site``, all sites summed) and period of [start, end];
-    with ``split``, days before it are kept apart (``"before": True``) so one statement reads
-    a range and the one before it."""
-    if f.unit in ("month", "week"):  # whole months or weeks from r_site_month / r_site_week
-        ranges = [(start, end)] if split is None else [(start, _before(split)), (split, end)]
-        t, where = source("r_site_day", f, *ranges, weeks=f.unit == "week")
-    else:
-        t = table("r_site_day")
-        where = _where(t, f, start, end)
-    period = _period(t.c.day, f.unit).label("period")
-    keys = [t.c.site_id, period] if by_site else [period]
-    if split is not None:
-        keys.append(case((later(t, split), 0), else_=1).label("before"))
-    # summed as bigint, never NULL: the driver hands back ints, not Decimals to convert
-    sums = (cast(func.coalesce(func.sum(t.c[k]), 0), BigInteger).label(k) for k in REVENUE_SUMS)
-    stmt = (
-        select(*keys, *sums).where(where).group_by(*keys).having(something(t, "sales", "refunds"))
-    )
-    codes: dict[int, str] = {}
-    texts: dict = {}
-    rows = []
-    n = len(keys)
-    names = ("site", "period", *REVENUE_SUMS)
-    # plain tuples and one dict(zip) per row: a report over every site builds thousands
-    for r in db.session.execute(stmt).all():
-        if by_site:
-            site_id, period = r[0], r[1]
-            code = codes.get(site_id) or codes.setdefault(site_id, _site(site_id)[0])
-        else:
-            code, period = "", r[0]
-        day = texts.get(period) or texts.setdefault(period, _day_text(period))
-        row = dict(zip(names, (code, day, *r[n:]), strict=True))
-        if split is not None:
-            row["before"] = r[n - 1] == 1
-        rows.append(row)
-    rows.sort(key=lambda row: (row["period"], row["site"]))
-    return rows
-
-
-def _both(f: Filters, by_site: bool = True) -> tuple[list[dict], list[dict]]:
-    """This range's revenue rows and the previous range's, in one statement."""
-    prev_start, _ = f.previous()
-    now: list[dict] = []
-    then: list[dict] = []
-    for row in _revenue_rows(f, prev_start, f.end, split=f.start, by_site=by_site):
-        (then if row.pop("before") else now).append(row)
-    return now, then
-
-
-def revenue(f: Filters) -> list[dict]:
-    """DESIGN §5 revenue rows: per site and period (its first day), counts and won net of
-    refunds; only periods with sales or refunds."""
-    return _revenue_rows(f, f.start, f.end)
-
-
-def _shifted(column, unit: str, steps: int):
-    """The period ``steps`` days (day, week) or months later, as SQL on both engines."""
-    if _dialect() == "postgresql":
-        if unit == "month":
-            return cast(column + func.make_interval(0, steps), Date)
-        return column + steps
-    return func.date(column, f"+{steps} {'months' if unit == 'month' else 'days'}", type_=Date)
-
-
-def revenue_compared(f: Filters) -> list[dict]:
-    """Revenue rows with the same period of the previous range beside each (지난 기간), periods
-    matched by their place in the range (this month's 3rd week beside last month's 3rd). One
-    GROUP BY in SQL: the previous range's periods are shifted onto this range's and summed
-    beside them, so a month by day over every site is one row per site and day."""
-    prev_start, prev_end = f.previous()
-    here = period_starts(f.start, f.end, f.unit)
-    before = period_starts(prev_start, prev_end, f.unit)
-    if f.unit == "month":
-        steps = (here[0].year - before[0].year) * 12 + here[0].month - before[0].month
-    else:
-        steps = (here[0] - before[0]).days
-    if f.unit in ("month", "week"):  # whole months or weeks from r_site_month / r_site_week
-        ranges = ((prev_start, _before(f.start)), (f.start, f.end))
-        t, where = source("r_site_day", f, *ranges, weeks=f.unit == "week")
-    else:
-        t = table("r_site_day")
-        where = _where(t, f, prev_start, f.end)
-    now = later(t, f.start)
-    period = _period(t.c.day, f.unit)
-    slot = case((now, period), else_=_shifted(period, f.unit, steps)).label("slot")
-
-    def summed(key: str, current: bool):
-        picked = case((now, t.c[key]), else_=0) if current else case((now, 0), else_=t.c[key])
-        return cast(func.coalesce(func.sum(picked), 0), BigInteger)
-
-    sums = [summed(k, True) for k in REVENUE_SUMS]
-    sums += [summed("total", False), summed("sales", False)]
-    stmt = (
-        select(t.c.site_id, slot, *sums)
-        .where(where)
-        .group_by(t.c.site_id, slot)
-        .having(slot <= here[-1], something(t, "sales", "refunds"))
-    )
-    names = ("site", "site_name", "period", *REVENUE_SUMS, "prev_total", "prev_sales")
-    sites: dict[int, tuple[str, str]] = {}
-    texts: dict = {}
-    rows = []
-    for r in db.session.execute(stmt).all():
-        site = sites.get(r[0]) or sites.setdefault(r[0], _site(r[0]))
-        day = texts.get(r[1]) or texts.setdefault(r[1], _day_text(r[1]))
-        rows.append(dict(zip(names, (*site, day, *r[2:]), strict=True)))
-    rows.sort(key=lambda row: (row["period"], row["site"]))
-    return rows
-
-
-def chart_series(f: Filters) -> dict:
-    """The revenue chart: every period of the range (all sites summed) beside the previous
-    range's period in the same place."""
-    prev_start, prev_end = f.previous()
-    here = period_starts(f.start, f.end, f.unit)
-    before = period_starts(prev_start, prev_end, f.unit)
-    current, previous = _both(f, by_site=False)
-    now: dict[str, int] = {}
-    for row in current:
-        now[row["period"]] = now.get(row["period"], 0) + row["total"]
-    then: dict[str, int] = {}
-    for row in previous:
-        then[row["period"]] = then.get(row["period"], 0) + row["total"]
-    return {
-        "labels": [p.isoformat() for p in here],
-        "current": [now.get(p.isoformat(), 0) for p in here],
-        "previous": [then.get(b.isoformat(), 0) for b in before[: len(here)]]
-        + [0] * max(0, len(here) - len(before)),
-        "range": [f.start.isoformat(), f.end.isoformat()],
-        "previous_range": [prev_start.isoformat(), prev_end.isoformat()],
-    }
 
 
 SUMMARY_SUMS = (
@@ -396,5 +265,7 @@ def vat(f: Filters, start: date, end: date) -> list[dict]:
     ]
 
 
-# the fair and donation tables, in a module of their own (imported last: it uses the helpers)
+# the fair and donation tables and the revenue tables, in modules of their own (imported last:
+# they use the helpers)
 from .queries_events import donations, fairs  # noqa: E402, F401
+from .queries_revenue import chart_series, revenue, revenue_compared  # noqa: E402, F401
