@@ -1,7 +1,8 @@
 """Where a report reads a range from: each month the range holds whole, or more than half of,
 from a month rollup (``r_*_month``, one row per key and month), less the days of it outside the
 range; the rest from the day rollup. A two-year report over 250 sites reads about 24 rows per
-key instead of 730, and a range from the 5th to the 3rd two month rows and four days. Both
+key instead of 730, and one from the 5th to the 25th of the next month two month rows less
+ten days or so. Both
 tables have the same columns (``day`` is the month's first day in the month table), so a query
 runs unchanged over the union."""
 
@@ -76,7 +77,7 @@ def source(name: str, f: Filters, *ranges: tuple[date, date], weeks: bool = Fals
     as ``(table or subquery, where clause)``. Weeks or months that a range holds whole, or
     mostly, are read from the twin (``weeks``: the week rollup, else the month rollup), with
     the days of a mostly-held one that fall outside subtracted (their sums negated): a range
-    from the 5th to the 3rd reads two month rows and four days, not two months of days. Sums
+    from the 5th to the 25th of the next month reads two month rows less ten days or so. Sums
     over the rows are right; a key summing to zero may appear, so list queries keep only
     rows with something in them. Queries that group by day must use the day table itself,
     and by week only ``weeks``."""
