@@ -2,9 +2,8 @@
 from a month rollup (``r_*_month``, one row per key and month), less the days of it outside the
 range; the rest from the day rollup. A two-year report over 250 sites reads about 24 rows per
 key instead of 730, and one from the 5th to the 25th of the next month two month rows less
-ten days or so. Both
-tables have the same columns (``day`` is the month's first day in the month table), so a query
-runs unchanged over the union."""
+ten days or so. Both tables have the same columns (``day`` is the month's first day in the
+month table), so a query runs unchanged over the union."""
 
 from __future__ import annotations
 
