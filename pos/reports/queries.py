@@ -9,15 +9,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from sqlalchemy import Integer as SqlInteger
-from sqlalchemy import (
-    Table,
-    and_,
-    case,
-    cast,
-    func,
-    select,
-    union_all,
-)
+from sqlalchemy import Table, and_, case, cast, func, select, union_all
 
 from pos.db import db
 from pos.sites import site_directory

@@ -24,13 +24,14 @@ def _iso(column):
     return cast(column, String)
 
 
-def _by_site(grouped, period, *columns):
-    """``grouped`` (a subquery with site_id) joined to the sites for code and name, ordered as
-    the reports list them (period, then code byte by byte): the rows come out ready to zip."""
+def _by_site(grouped, period, *columns, named: bool = True):
+    """``grouped`` (a subquery with site_id) joined to the sites for code (and name), ordered
+    as the reports list them (period, then code byte by byte): the rows come out ready to zip."""
     sites = table("sites")
     code = sites.c.code.collate("C") if _dialect() == "postgresql" else sites.c.code
+    name = [sites.c.name] if named else []
     return (
-        select(sites.c.code, sites.c.name, _iso(period), *columns)
+        select(sites.c.code, *name, _iso(period), *columns)
         .select_from(grouped)
         .join(sites, sites.c.id == grouped.c.site_id)
         .order_by(period, code)
@@ -53,18 +54,23 @@ def _rows(stmt, names: tuple[str, ...]) -> list[dict]:
     return rows
 
 
+def _source(f: Filters, start: date, end: date, split: date | None = None):
+    """r_site_day's rows for [start, end] (split in two at ``split``): by week or month through
+    ``source`` (the twins), by day the day table itself."""
+    if f.unit in ("month", "week"):
+        ranges = [(start, end)] if split is None else [(start, _before(split)), (split, end)]
+        return source("r_site_day", f, *ranges, weeks=f.unit == "week")
+    t = table("r_site_day")
+    return t, _where(t, f, start, end)
+
+
 def _revenue_rows(
     f: Filters, start: date, end: date, split: date | None = None, by_site: bool = True
 ) -> list[dict]:
     """Rows per site (or, without ``by_site``, all sites summed) and period of [start, end];
     with ``split``, days before it are kept apart (``"before": True``) so one statement reads
     a range and the one before it."""
-    if f.unit in ("month", "week"):  # whole months or weeks from r_site_month / r_site_week
-        ranges = [(start, end)] if split is None else [(start, _before(split)), (split, end)]
-        t, where = source("r_site_day", f, *ranges, weeks=f.unit == "week")
-    else:
-        t = table("r_site_day")
-        where = _where(t, f, start, end)
+    t, where = _source(f, start, end, split)
     period = _period(t.c.day, f.unit).label("period")
     keys = [t.c.site_id, period] if by_site else [period]
     if split is not None:
@@ -75,16 +81,15 @@ def _revenue_rows(
     g = select(*keys, *sums).where(where).group_by(*keys).having(having).subquery("g")
     extra = [g.c.before] if split is not None else []
     columns = [g.c[k] for k in REVENUE_SUMS] + extra
-    names = ("site", "site_name", "period", *REVENUE_SUMS, *(["before"] if extra else []))
+    names = ("site", "period", *REVENUE_SUMS, *(["before"] if extra else []))
     if by_site:
-        stmt = _by_site(g, g.c.period, *columns)
+        stmt = _by_site(g, g.c.period, *columns, named=False)
     else:
-        stmt = select(literal(""), literal(""), _iso(g.c.period), *columns).order_by(g.c.period)
+        stmt = select(literal(""), _iso(g.c.period), *columns).order_by(g.c.period)
     # one dict(zip) per row, in the database's order: a report over every site builds thousands
     rows = _rows(stmt, names)
-    for row in rows:
-        del row["site_name"]
-        if extra:
+    if extra:
+        for row in rows:
             row["before"] = row["before"] == 1
     return rows
 
@@ -126,12 +131,7 @@ def revenue_compared(f: Filters) -> list[dict]:
         steps = (here[0].year - before[0].year) * 12 + here[0].month - before[0].month
     else:
         steps = (here[0] - before[0]).days
-    if f.unit in ("month", "week"):  # whole months or weeks from r_site_month / r_site_week
-        ranges = ((prev_start, _before(f.start)), (f.start, f.end))
-        t, where = source("r_site_day", f, *ranges, weeks=f.unit == "week")
-    else:
-        t = table("r_site_day")
-        where = _where(t, f, prev_start, f.end)
+    t, where = _source(f, prev_start, f.end, split=f.start)
     now = later(t, f.start)
     period = _period(t.c.day, f.unit)
     slot = case((now, period), else_=_shifted(period, f.unit, steps)).label("slot")
